@@ -1,0 +1,26 @@
+"""extensor: offline coaching for the Lever Back Extension."""
+
+from extensor._errors import (
+    AnalysisError,
+    ConfigError,
+    EmptyInputError,
+    ExtensorError,
+    InputError,
+    InputFormatError,
+    KnowledgeBaseError,
+    MissingExtraError,
+)
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "AnalysisError",
+    "ConfigError",
+    "EmptyInputError",
+    "ExtensorError",
+    "InputError",
+    "InputFormatError",
+    "KnowledgeBaseError",
+    "MissingExtraError",
+    "__version__",
+]

@@ -1,0 +1,3 @@
+from extensor.cli import main
+
+main()

@@ -1,0 +1,110 @@
+"""Glue between the knowledge base, the input adapters and the pure analysis core.
+
+>>> from extensor.core._synthetic import RepSpec, synthetic_set
+>>> s = synthetic_set([RepSpec()] * 4, noise_deg=0.2, seed=3)
+>>> result = analyze_recording(s.motion, goal="hypertrophy", variant="45_degree_bench")
+>>> result.metrics.rep_count
+4
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from extensor._errors import InputFormatError
+from extensor.core import TimeSeries
+from extensor.core._analyze import analyze_motion
+from extensor.core._kinematics import encoder_to_motion, imu_to_motion, keypoints_to_motion
+from extensor.core._params import AnalysisParams, SegmentationParams, TempoTarget
+from extensor.core._results import SetAnalysis
+from extensor.knowledge import Exercise, load_exercise
+
+__all__ = ["analysis_params", "analyze_file", "analyze_recording", "to_motion"]
+
+
+def analysis_params(exercise: Exercise, *, variant: str, goal: str) -> AnalysisParams:
+    """Every threshold of one analysis, read from the exercise data file."""
+    g = exercise.goal(goal)
+    v = exercise.variant(variant)
+    a = exercise.analysis_param
+    seg = SegmentationParams(
+        smoothing_window_s=a("smoothing_window_s"),
+        despike_window_s=a("despike_window_s"),
+        despike_threshold_deg=a("despike_threshold_deg"),
+        min_rep_range_deg=a("min_rep_range_deg"),
+        min_rep_duration_s=a("min_rep_duration_s"),
+        max_bridged_gap_s=a("max_bridged_gap_s"),
+        hold_band_fraction=a("hold_band_fraction"),
+        standstill_fraction=a("standstill_fraction"),
+        rest_onset_fraction=a("rest_onset_fraction"),
+    )
+    tempo = TempoTarget(
+        lift_s=g.tempo.lift_s,
+        top_s=g.tempo.top_s,
+        lower_s=g.tempo.lower_s,
+        bottom_s=g.tempo.bottom_s,
+        requires_top_pause=g.requires_top_pause,
+    )
+    return AnalysisParams(
+        segmentation=seg,
+        tempo=tempo,
+        faults=exercise.detection_values(),
+        observable_from={m.id: tuple(m.observable_from) for m in exercise.mistakes.values()},
+        max_start_deviation_deg=v.start_deviation_deg.max,
+        goal=goal,
+        variant=variant,
+        titles={m.id: m.title for m in exercise.mistakes.values()},
+    )
+
+
+def to_motion(ts: TimeSeries, /, *, exercise: Exercise, variant: str) -> TimeSeries:
+    """Turn any validated recording (keypoints, angle, imu, motion) into a motion series."""
+    kind = ts.info.get("kind")
+    if kind == "motion":
+        return ts
+    if kind == "keypoints":
+        return keypoints_to_motion(
+            ts,
+            neutral_reference=exercise.variant(variant).neutral_reference,
+            min_confidence=exercise.analysis_param("min_keypoint_confidence"),
+        )
+    if kind == "angle":
+        return encoder_to_motion(ts)
+    if kind == "imu":
+        return imu_to_motion(ts)
+    raise InputFormatError(
+        f"recording kind must be keypoints, angle, imu or motion, got {kind!r}",
+        source=ts.info.get("source"),
+    )
+
+
+def analyze_recording(
+    ts: TimeSeries,
+    /,
+    *,
+    goal: str,
+    variant: str,
+    exercise: Exercise | None = None,
+) -> SetAnalysis:
+    """Analyse a recording already read into a series."""
+    ex = exercise or load_exercise()
+    motion = to_motion(ts, exercise=ex, variant=variant)
+    return analyze_motion(motion, params=analysis_params(ex, variant=variant, goal=goal))
+
+
+def analyze_file(
+    path: str | Path,
+    /,
+    *,
+    goal: str,
+    variant: str,
+    input_type: str | None = None,
+    exercise: Exercise | None = None,
+    **read_options: Any,
+) -> SetAnalysis:
+    """Read ``path`` with the right adapter (detected unless ``input_type``) and analyse it."""
+    from extensor.io import read_recording
+
+    ts = read_recording(path, input_type=input_type, **read_options)
+    return analyze_recording(ts, goal=goal, variant=variant, exercise=exercise)

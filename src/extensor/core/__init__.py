@@ -1,0 +1,26 @@
+"""Pure analysis core: the series type, kinematics, segmentation, phases and faults.
+
+Nothing here reads files, draws, or imports cv2 or matplotlib.
+"""
+
+from extensor.core._keypoints import (
+    KEYPOINT_UNITS,
+    POINT_NAMES,
+    keypoint_names,
+    keypoint_series,
+    point_conf,
+    point_xy,
+)
+from extensor.core._timeseries import Event, TimeSeries, validate_time
+
+__all__ = [
+    "KEYPOINT_UNITS",
+    "POINT_NAMES",
+    "Event",
+    "TimeSeries",
+    "keypoint_names",
+    "keypoint_series",
+    "point_conf",
+    "point_xy",
+    "validate_time",
+]

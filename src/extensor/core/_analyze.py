@@ -1,0 +1,268 @@
+"""Analyse one recorded set: motion series in, :class:`SetAnalysis` out.
+
+Steps: split at long gaps and bridge short ones; smooth with a time-based window;
+find turning points with hysteresis; cut reps and phases; run every fault detector
+whose mistake the input can show; list the others as not observable.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+import numpy as np
+
+from extensor._errors import EmptyInputError
+from extensor.core._faults import (
+    detect_bounce,
+    detect_deep_rounding,
+    detect_head_not_neutral,
+    detect_momentum,
+    detect_no_settle,
+    detect_no_top_pause,
+    detect_partial_range,
+    detect_past_neutral,
+    detect_rushed_lowering,
+)
+from extensor.core._filters import bridge_gaps, despike, find_gaps, smooth, velocity
+from extensor.core._params import AnalysisParams
+from extensor.core._phases import reps_from_turns
+from extensor.core._results import Fault, Notice, Rep, SetAnalysis, SetMetrics
+from extensor.core._segment import find_turning_points
+from extensor.core._timeseries import FloatArray, TimeSeries
+
+__all__ = ["INPUT_SOURCES", "analyze_motion", "observable_mistakes", "set_metrics"]
+
+#: Which observation channels of the knowledge base an input kind provides.
+INPUT_SOURCES: dict[str, tuple[str, ...]] = {
+    "keypoints": ("video",),
+    "video": ("video",),
+    "imu": ("imu",),
+    "encoder": ("encoder",),
+    "synthetic": ("video", "encoder"),
+}
+_NEEDS_NEUTRAL = frozenset({"past_neutral", "deep_rounding"})
+_NEEDS_HEAD = frozenset({"head_not_neutral"})
+
+Detector = Callable[[Sequence[Rep], AnalysisParams], list[Fault]]
+
+
+def _detectors() -> dict[str, Detector]:
+    def p(m: str, n: str, a: AnalysisParams) -> float:
+        return a.fault_param(m, n)
+
+    return {
+        "past_neutral": lambda r, a: detect_past_neutral(
+            r, past_neutral_tolerance_deg=p("past_neutral", "past_neutral_tolerance_deg", a)
+        ),
+        "momentum": lambda r, a: detect_momentum(
+            r,
+            max_lift_velocity_dps=p("momentum", "max_lift_velocity_dps", a),
+            min_lift_duration_s=p("momentum", "min_lift_duration_s", a),
+        ),
+        "bounce": lambda r, a: detect_bounce(
+            r,
+            max_bottom_dwell_s=p("bounce", "max_bottom_dwell_s", a),
+            min_reversal_speed_dps=p("bounce", "min_reversal_speed_dps", a),
+        ),
+        "rushed_lowering": lambda r, a: detect_rushed_lowering(
+            r,
+            min_lower_fraction=p("rushed_lowering", "min_lower_fraction", a),
+            target_lower_s=a.tempo.lower_s,
+        ),
+        "no_top_pause": lambda r, a: (
+            detect_no_top_pause(
+                r,
+                min_top_hold_fraction=p("no_top_pause", "min_top_hold_fraction", a),
+                target_top_s=a.tempo.top_s,
+            )
+            if a.tempo.requires_top_pause
+            else []
+        ),
+        "partial_range": lambda r, a: detect_partial_range(
+            r,
+            max_top_shortfall_deg=p("partial_range", "max_top_shortfall_deg", a),
+            min_range_fraction=p("partial_range", "min_range_fraction", a),
+        ),
+        "no_settle": lambda r, a: detect_no_settle(
+            r, min_bottom_settle_s=p("no_settle", "min_bottom_settle_s", a)
+        ),
+        "head_not_neutral": lambda r, a: detect_head_not_neutral(
+            r, max_head_deviation_deg=p("head_not_neutral", "max_head_deviation_deg", a)
+        ),
+        "deep_rounding": lambda r, a: detect_deep_rounding(
+            r,
+            max_depth_deg=a.max_start_deviation_deg
+            + p("deep_rounding", "extra_depth_tolerance_deg", a),
+        ),
+    }
+
+
+DETECTORS: dict[str, Detector] = _detectors()
+
+
+def observable_mistakes(
+    params: AnalysisParams, *, input_kind: str, neutral_known: bool, has_head: bool
+) -> tuple[list[str], list[str]]:
+    """(mistakes judged, mistakes not observable from this input), each sorted."""
+    sources = set(INPUT_SOURCES.get(input_kind, ()))
+    judged: list[str] = []
+    blind: list[str] = []
+    for mistake, seen_by in params.observable_from.items():
+        ok = bool(sources & set(seen_by)) and mistake in DETECTORS
+        ok = ok and (neutral_known or mistake not in _NEEDS_NEUTRAL)
+        ok = ok and (has_head or mistake not in _NEEDS_HEAD)
+        (judged if ok else blind).append(mistake)
+    return sorted(judged), sorted(blind)
+
+
+def _segments(t: FloatArray, x: FloatArray, max_gap: float) -> tuple[list[slice], list[Notice]]:
+    gaps = find_gaps(t, x, min_gap_s=max_gap)
+    notices = [
+        Notice(
+            "gap",
+            f"no usable data for {g.duration:.1f} s from {g.start:.1f} s; reps across it are not counted",
+        )
+        for g in gaps
+    ]
+    bounds = [0]
+    for g in gaps:
+        bounds += [int(np.searchsorted(t, g.start, side="right")), int(np.searchsorted(t, g.end))]
+    bounds.append(t.size)
+    return [slice(bounds[k], bounds[k + 1]) for k in range(0, len(bounds), 2)], notices
+
+
+def analyze_motion(ts: TimeSeries, /, *, params: AnalysisParams) -> SetAnalysis:
+    """Reps, phases, measurements and faults of the set in motion series ``ts``.
+
+    ``ts`` has channel ``extension`` (deg, rising toward the top) and optionally
+    ``head_deviation``; ``info["neutral_known"]`` and ``info["input_kind"]`` steer
+    which faults can be judged.
+    """
+    src = ts.info.get("source")
+    seg = params.segmentation
+    x_raw = ts.channel("extension")
+    t = ts.time
+    finite = np.isfinite(x_raw)
+    if finite.sum() < 2:
+        raise EmptyInputError("the motion signal has fewer than 2 usable samples", source=src)
+    input_kind = str(ts.info.get("input_kind", "synthetic"))
+    neutral_known = bool(ts.info.get("neutral_known", False))
+    head_raw = ts.data.get("head_deviation")
+    notices = [Notice(n["code"], n["message"]) for n in ts.info.get("notices", [])]
+    missing_share = 1.0 - float(finite.mean())
+    if missing_share > 0.2:
+        notices.append(Notice("low_confidence", f"{missing_share:.0%} of samples were unusable"))
+    rate = ts.sample_rate
+    slices, gap_notices = _segments(t, x_raw, seg.max_bridged_gap_s)
+    notices += gap_notices
+    reps: list[Rep] = []
+    for sl in slices:
+        ts_t, xs = t[sl], x_raw[sl]
+        if np.isfinite(xs).sum() < 3 or ts_t[-1] - ts_t[0] < seg.min_rep_duration_s:
+            continue
+        xs = despike(
+            ts_t,
+            bridge_gaps(ts_t, xs),
+            window_s=seg.despike_window_s,
+            threshold=seg.despike_threshold_deg,
+        )
+        xs = smooth(ts_t, xs, window_s=seg.smoothing_window_s)
+        v = velocity(ts_t, xs)
+        head = None
+        if head_raw is not None and np.isfinite(head_raw[sl]).any():
+            head = smooth(ts_t, bridge_gaps(ts_t, head_raw[sl]), window_s=seg.smoothing_window_s)
+        turns = find_turning_points(ts_t.tolist(), xs.tolist(), delta=seg.min_rep_range_deg)
+        reps += reps_from_turns(
+            ts_t, xs, v, turns, params=seg, standstill_fraction=seg.standstill_fraction,
+            neutral_known=neutral_known, head=head, first_number=len(reps) + 1,
+        )  # fmt: skip
+    reps = [r for r in reps if not r.complete or r.duration >= seg.min_rep_duration_s]
+    reps = [_renumber(r, k + 1) for k, r in enumerate(reps)]
+    judged, blind = observable_mistakes(
+        params, input_kind=input_kind, neutral_known=neutral_known, has_head=head_raw is not None
+    )
+    faults: list[Fault] = []
+    for mistake in judged:
+        faults += DETECTORS[mistake](reps, params)
+    faults = _drop_overlaps(faults)
+    partial = {f.rep for f in faults if f.id == "partial_range"}
+    reps = [_mark_partial(r, r.number in partial) for r in reps]
+    spread = float(np.nanpercentile(x_raw, 98) - np.nanpercentile(x_raw, 2))
+    if not reps and spread < seg.min_rep_range_deg:
+        notices.append(
+            Notice(
+                "no_movement", f"the trunk angle varies by only {spread:.1f} deg: no rep to count"
+            )
+        )
+    elif not reps:
+        notices.append(Notice("no_reps", "movement was found, but nothing shaped like a full rep"))
+    if rate == rate and rate < 10:
+        notices.append(Notice("low_frame_rate", f"{rate:.1f} samples/s is too few to time phases"))
+    if not neutral_known:
+        notices.append(
+            Notice(
+                "neutral_unknown",
+                "this input has no absolute neutral: the rest position is taken as the bottom, "
+                "range is relative, and past-neutral cannot be judged",
+            )
+        )
+    faults.sort(key=lambda f: (f.time, f.id))
+    return SetAnalysis(
+        reps=tuple(reps),
+        faults=tuple(faults),
+        not_observable=tuple(blind),
+        notices=tuple(notices),
+        metrics=set_metrics(reps, duration_s=ts.duration),
+        goal=params.goal,
+        variant=params.variant,
+        input_kind=input_kind,
+        neutral_known=neutral_known,
+        source=src,
+        info={k: v for k, v in ts.info.items() if k in _INFO_KEYS},
+    )
+
+
+_INFO_KEYS = (
+    "side", "front_cue", "neutral_reference", "rotation_axis_sensor_frame", "rotation_axis_share",
+    "fps", "width", "height", "pose_backend",
+)  # fmt: skip
+
+
+def _renumber(rep: Rep, number: int) -> Rep:
+    from dataclasses import replace
+
+    return replace(rep, number=number)
+
+
+def _mark_partial(rep: Rep, partial: bool) -> Rep:
+    from dataclasses import replace
+
+    return replace(rep, partial=partial) if partial != rep.partial else rep
+
+
+def _drop_overlaps(faults: list[Fault]) -> list[Fault]:
+    """A bounce already says the rep did not settle: keep one fault per cause."""
+    bounced = {f.rep for f in faults if f.id == "bounce"}
+    return [f for f in faults if not (f.id == "no_settle" and f.rep in bounced)]
+
+
+def set_metrics(reps: Sequence[Rep], *, duration_s: float) -> SetMetrics:
+    """Set-level numbers: counts, tempo consistency, velocity loss, time under tension."""
+    complete = [r for r in reps if r.complete]
+    durations = np.array([r.duration for r in complete])
+    cv = float(durations.std() / durations.mean()) if durations.size >= 2 else None
+    speeds = [r.peak_lift_velocity_dps for r in complete if r.peak_lift_velocity_dps]
+    loss = None
+    if len(speeds) >= 4:
+        first, last = np.mean(speeds[:2]), np.mean(speeds[-2:])
+        loss = float(100.0 * (first - last) / first)
+    return SetMetrics(
+        rep_count=len(reps),
+        full_rep_count=sum(1 for r in reps if r.complete and not r.partial),
+        duration_s=float(duration_s),
+        time_under_tension_s=float(sum(r.time_under_tension_s for r in reps)),
+        mean_rep_duration_s=float(durations.mean()) if durations.size else None,
+        tempo_consistency_cv=cv,
+        velocity_loss_pct=loss,
+        mean_range_deg=float(np.mean([r.range_deg for r in reps])) if reps else None,
+    )

@@ -1,0 +1,278 @@
+"""From raw recordings to the one analysis signal: trunk extension in degrees.
+
+The motion series (``info["kind"] == "motion"``) has the channel ``extension``:
+the trunk angle along the movement, **increasing toward the top**. When the variant's
+neutral is known (keypoints, a calibrated encoder) 0 is neutral, negative is below
+neutral (flexed, not yet up) and positive is past neutral; ``info["neutral_known"]``
+says so. The signed deviation from neutral of the issue tracker's convention
+(positive = not yet at neutral) is ``-extension``.
+
+Conventions for keypoints (image y points down; converted to y up here):
+
+* trunk vector ``v`` = shoulder - hip; thigh vector ``u`` = hip - knee.
+* ``trunk_in_line_with_thigh`` (prone machine, 45-degree bench, Roman chair): neutral
+  is ``v`` parallel to ``u``; the angle is signed, so going past the line is negative
+  flexion, never folded back as with an unsigned 0-180 degree joint angle.
+* ``trunk_vertical`` (seated machine): neutral is ``v`` pointing straight up.
+* Flexion is rotation toward the body's front. The front is found from anatomy, not
+  from the camera: the face (ear to nose), else the feet (heel to toes), else, seated,
+  the thighs; so a lifter facing left or right gives the same signs.
+
+>>> import numpy as np
+>>> round(float(signed_angle_deg(np.array([[-1.0, 0.0]]), np.array([[0.0, 1.0]]))[0]), 1)
+-90.0
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+import numpy as np
+
+from extensor._errors import AnalysisError, EmptyInputError
+from extensor.core._keypoints import point_conf, point_xy
+from extensor.core._timeseries import FloatArray, TimeSeries
+
+__all__ = [
+    "NeutralReference",
+    "choose_side",
+    "encoder_to_motion",
+    "imu_to_motion",
+    "keypoints_to_motion",
+    "signed_angle_deg",
+]
+
+NeutralReference = Literal["trunk_in_line_with_thigh", "trunk_vertical"]
+Side = Literal["left", "right"]
+
+
+def signed_angle_deg(u: FloatArray, v: FloatArray) -> FloatArray:
+    """Signed angle from ``u`` to ``v`` (n, 2), degrees in (-180, 180], counter-clockwise positive."""
+    cross = u[:, 0] * v[:, 1] - u[:, 1] * v[:, 0]
+    dot = (u * v).sum(axis=1)
+    out: FloatArray = np.degrees(np.arctan2(cross, dot))
+    return out
+
+
+def _cross(a: FloatArray, b: FloatArray) -> FloatArray:
+    return a[:, 0] * b[:, 1] - a[:, 1] * b[:, 0]
+
+
+def choose_side(ts: TimeSeries, /, *, min_confidence: float) -> Side:
+    """The body side better seen by the camera: higher mean confidence of shoulder, hip, knee."""
+    scores: dict[Side, float] = {}
+    for side in ("left", "right"):
+        names = [f"{side}_shoulder", f"{side}_hip", f"{side}_knee"]
+        if all(n in ts.data for n in names):
+            conf = np.stack([point_conf(ts, n) for n in names])
+            scores[side] = float(np.mean(conf.min(axis=0) >= min_confidence) + conf.mean() * 1e-3)
+    if not scores:
+        raise AnalysisError(
+            "keypoints must include shoulder, hip and knee of at least one side",
+            source=ts.info.get("source"),
+        )
+    return max(scores, key=lambda s: scores[s])
+
+
+def _yup(xy: FloatArray) -> FloatArray:
+    out = xy.copy()
+    out[:, 1] = -out[:, 1]
+    return out
+
+
+def _masked_point(ts: TimeSeries, name: str, min_confidence: float) -> FloatArray:
+    xy = _yup(point_xy(ts, name))
+    xy[point_conf(ts, name) < min_confidence] = np.nan
+    return xy
+
+
+def _front_sign(
+    ts: TimeSeries,
+    trunk: FloatArray,
+    side: Side,
+    reference: NeutralReference,
+    min_confidence: float,
+) -> tuple[float, str]:
+    """+1 or -1: the sign of cross(trunk, front) over the recording, and the cue used."""
+    cues: list[tuple[str, FloatArray]] = []
+    ears = [n for n in (f"{side}_ear", "left_ear", "right_ear") if n in ts.data]
+    if "nose" in ts.data and ears:
+        nose = _masked_point(ts, "nose", min_confidence)
+        ear = _masked_point(ts, ears[0], min_confidence)
+        cues.append(("face", nose - ear))
+    if f"{side}_heel" in ts.data and f"{side}_foot_index" in ts.data:
+        toe = _masked_point(ts, f"{side}_foot_index", min_confidence)
+        heel = _masked_point(ts, f"{side}_heel", min_confidence)
+        cues.append(("feet", toe - heel))
+    if reference == "trunk_vertical":
+        knee = _masked_point(ts, f"{side}_knee", min_confidence)
+        hip = _masked_point(ts, f"{side}_hip", min_confidence)
+        cues.append(("thighs", knee - hip))
+    for name, front in cues:
+        c = _cross(trunk, front)
+        c = c[np.isfinite(c)]
+        if c.size >= max(3, trunk.shape[0] // 10):
+            return (1.0 if np.median(c) > 0 else -1.0), name
+    return 0.0, "largest_excursion"
+
+
+def keypoints_to_motion(
+    ts: TimeSeries,
+    /,
+    *,
+    neutral_reference: NeutralReference,
+    min_confidence: float,
+    side: Side | None = None,
+) -> TimeSeries:
+    """Signed trunk extension (deg, 0 = neutral) and head deviation from a keypoint series.
+
+    Frames where a needed point is below ``min_confidence`` become NaN (bridged or split
+    later by the analysis). ``head_deviation`` is positive when the chin is raised toward
+    the back and negative when the head drops, relative to the trunk's line.
+    """
+    src = ts.info.get("source")
+    use = side or choose_side(ts, min_confidence=min_confidence)
+    shoulder = _masked_point(ts, f"{use}_shoulder", min_confidence)
+    hip = _masked_point(ts, f"{use}_hip", min_confidence)
+    knee = _masked_point(ts, f"{use}_knee", min_confidence)
+    trunk = shoulder - hip
+    if reference_is_vertical := neutral_reference == "trunk_vertical":
+        ref = np.tile([0.0, 1.0], (trunk.shape[0], 1))
+    else:
+        ref = hip - knee
+    angle = signed_angle_deg(ref, trunk)
+    usable = np.isfinite(angle)
+    if not usable.any():
+        raise EmptyInputError(
+            f"shoulder, hip and knee are never all seen with confidence >= {min_confidence}",
+            source=src,
+        )
+    sign, cue = _front_sign(ts, trunk, use, neutral_reference, min_confidence)
+    if sign == 0.0:
+        # No anatomical cue: the larger excursion from neutral is taken as flexion.
+        lo, hi = np.nanpercentile(angle, [5, 95])
+        sign = -1.0 if abs(lo) > abs(hi) else 1.0
+    # Flexion turns the trunk toward the front, so flexion = sign * angle and extension = -that.
+    extension = np.where(usable, -sign * angle, np.nan)
+    quality = np.stack([point_conf(ts, f"{use}_{p}") for p in ("shoulder", "hip", "knee")]).min(
+        axis=0
+    )
+    data = {"extension": extension, "quality": quality}
+    units = {"extension": "deg", "quality": "fraction"}
+    head = _head_deviation(ts, trunk, sign, use, min_confidence)
+    if head is not None:
+        data["head_deviation"] = head
+        units["head_deviation"] = "deg"
+    info = {
+        **ts.info,
+        "kind": "motion",
+        "input_kind": "keypoints",
+        "neutral_known": True,
+        "neutral_reference": neutral_reference,
+        "side": use,
+        "front_cue": cue,
+        "vertical_reference": reference_is_vertical,
+    }
+    return TimeSeries(ts.time, data, units=units, events=ts.events, info=info)
+
+
+def _head_deviation(
+    ts: TimeSeries, trunk: FloatArray, sign: float, side: Side, min_confidence: float
+) -> FloatArray | None:
+    ear_name = next((n for n in (f"{side}_ear", "left_ear", "right_ear") if n in ts.data), None)
+    if ear_name is None or "nose" not in ts.data:
+        return None
+    face = _masked_point(ts, "nose", min_confidence) - _masked_point(ts, ear_name, min_confidence)
+    along = trunk / np.linalg.norm(trunk, axis=1, keepdims=True)
+    # The trunk's front normal: trunk turned a quarter toward the front.
+    normal = np.stack([along[:, 1], -along[:, 0]], axis=1) * (-sign)
+    out: FloatArray = np.degrees(np.arctan2((face * along).sum(axis=1), (face * normal).sum(axis=1)))
+    return out
+
+
+def encoder_to_motion(ts: TimeSeries, /) -> TimeSeries:
+    """A lever encoder/goniometer angle series as a motion series (the angle rises to the top)."""
+    info = {
+        **ts.info,
+        "kind": "motion",
+        "input_kind": "encoder",
+        "neutral_known": bool(ts.info.get("neutral_known", False)),
+    }
+    return TimeSeries(
+        ts.time, {"extension": ts.channel("angle")}, units={"extension": "deg"}, info=info
+    )
+
+
+def imu_to_motion(ts: TimeSeries, /, *, fusion_gain: float = 0.5) -> TimeSeries:
+    """Trunk angle from a torso IMU, whatever way the unit is mounted.
+
+    1. Orientation by the imufusion AHRS (gyroscope + accelerometer), started from the
+       gravity direction of the first samples so there is no start-up transient.
+    2. The gravity direction in the sensor frame over time; its median is the rest
+       direction.
+    3. The main rotation axis of the movement = first principal direction of the tilt
+       vectors ``rest x gravity(t)``; the signed rotation about it is the angle.
+    4. The sign makes excursions away from rest positive. With no calibration there is
+       no absolute neutral: ``info["neutral_known"]`` is False and the rest is the bottom.
+    """
+    import imufusion  # light C extension, a core dependency
+
+    src = ts.info.get("source")
+    acc, gyr, t = ts.channel("acc"), ts.channel("gyr"), ts.time
+    if not (np.isfinite(acc).all() and np.isfinite(gyr).all()):
+        good = np.isfinite(acc).all(axis=1) & np.isfinite(gyr).all(axis=1)
+        if good.sum() < 2:
+            raise EmptyInputError("no finite IMU sample", source=src)
+        acc = np.stack([np.interp(t, t[good], acc[good, k]) for k in range(3)], axis=1)
+        gyr = np.stack([np.interp(t, t[good], gyr[good, k]) for k in range(3)], axis=1)
+    rate = ts.sample_rate
+    ahrs = imufusion.Ahrs()
+    settings = imufusion.AhrsSettings()
+    settings.gain = fusion_gain
+    settings.sample_rate = max(1, round(rate))
+    settings.gyroscope_range = 2000
+    ahrs.set_settings(settings)
+    ahrs.set_quaternion(_quaternion_from_gravity(np.mean(acc[: max(1, int(rate // 2))], axis=0)))
+    ahrs.skip_startup()
+    gyr_dps = np.degrees(gyr)
+    acc_g = acc / 9.80665
+    dts = np.diff(t, prepend=t[0] - 1.0 / rate)
+    gravity = np.empty_like(acc)
+    for i in range(t.size):
+        ahrs.set_sample_period(float(dts[i]))
+        ahrs.update_no_magnetometer(gyr_dps[i], acc_g[i])
+        gravity[i] = ahrs.get_gravity()
+    gravity /= np.linalg.norm(gravity, axis=1, keepdims=True)
+    rest = np.median(gravity, axis=0)
+    rest /= np.linalg.norm(rest)
+    tilt = np.cross(rest, gravity)
+    _, sv, vt = np.linalg.svd(tilt, full_matrices=False)
+    axis = vt[0]
+    angle = np.degrees(np.arctan2(tilt @ axis, gravity @ rest))
+    med = float(np.median(angle))
+    lo, hi = np.percentile(angle, [2, 98])
+    if abs(lo - med) > abs(hi - med):
+        angle = -angle
+    total = float(sv.sum()) or 1.0
+    info = {
+        **ts.info,
+        "kind": "motion",
+        "input_kind": "imu",
+        "neutral_known": False,
+        "rotation_axis_sensor_frame": [round(float(a), 4) for a in axis],
+        "rotation_axis_share": round(float(sv[0] / total), 3),
+    }
+    return TimeSeries(t, {"extension": angle}, units={"extension": "deg"}, info=info)
+
+
+def _quaternion_from_gravity(acc: FloatArray) -> FloatArray:
+    """The quaternion (w, x, y, z) turning the sensor's measured gravity onto earth's +z."""
+    g = acc / (np.linalg.norm(acc) or 1.0)
+    z = np.array([0.0, 0.0, 1.0])
+    axis = np.cross(g, z)
+    s = np.linalg.norm(axis)
+    if s < 1e-9:
+        return np.array([1.0, 0.0, 0.0, 0.0]) if g[2] > 0 else np.array([0.0, 1.0, 0.0, 0.0])
+    ang = np.arctan2(s, float(g @ z))
+    axis /= s
+    return np.concatenate([[np.cos(ang / 2)], np.sin(ang / 2) * axis])

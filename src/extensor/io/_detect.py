@@ -1,0 +1,248 @@
+"""Which adapter reads a path: content sniffing, the adapter registry and ``read_recording``.
+
+:func:`detect_input_type` looks at what a file holds (its first
+:data:`SNIFF_BYTES`), not at its name, in this order:
+
+* a folder: ``*_keypoints.json`` files -> ``openpose``; phyphox CSV exports -> ``imu``;
+  image files -> ``video`` (frames);
+* JSON: ``pose_keypoints_2d`` -> ``openpose`` (which then asks for the folder);
+  ``keypoint_scores``, ``category_id``, ``instance_info`` or ``keypoints`` -> ``coco17``;
+* a delimited header: ``_visibility`` / ``_presence`` -> ``mediapipe_csv``; ``_conf`` ->
+  ``extensor_csv``; ``time index`` -> ``imu``; phyphox sensor columns -> ``imu``; an
+  ``angle`` column -> ``encoder``; accelerometer / gyroscope columns -> ``imu``;
+* binary content: a video suffix (:data:`VIDEO_SUFFIXES`) -> ``video``; a zip of phyphox
+  exports -> ``imu``.
+
+Anything else raises :class:`~extensor.InputFormatError` naming the file and what was
+expected; ``--input-type`` (``input_type=``) skips detection.
+
+>>> sorted(ADAPTERS)
+['coco17', 'encoder', 'extensor_csv', 'imu', 'mediapipe_csv', 'openpose', 'video']
+"""
+
+from __future__ import annotations
+
+import csv
+import importlib
+import importlib.util
+import zipfile
+from pathlib import Path
+from typing import Any
+
+from extensor._errors import ConfigError, EmptyInputError, InputFormatError, MissingExtraError
+from extensor.core import TimeSeries
+from extensor.io._base import Adapter
+from extensor.io._keypoint_files import (
+    Coco17Adapter,
+    ExtensorCsvAdapter,
+    MediaPipeCsvAdapter,
+    OpenPoseAdapter,
+    read_head,
+)
+from extensor.io._sensor_files import _IMU_ALIASES, _PHYPHOX_COLUMN, EncoderAdapter, ImuAdapter
+
+__all__ = [
+    "ADAPTERS",
+    "IMAGE_SUFFIXES",
+    "SNIFF_BYTES",
+    "VIDEO_SUFFIXES",
+    "detect_input_type",
+    "get_adapter",
+    "read_recording",
+]
+
+#: Bytes read from the start of a file to tell its type (MMPose puts up to a few KB of
+#: ``meta_info`` before the keypoints, hence more than one block).
+SNIFF_BYTES = 65536
+#: Suffixes read by the ``video`` adapter.
+VIDEO_SUFFIXES: tuple[str, ...] = (".mp4", ".mov", ".avi", ".mkv", ".webm", ".gif")
+#: Image suffixes: a folder of these is a video given as frames.
+IMAGE_SUFFIXES: tuple[str, ...] = (".jpg", ".jpeg", ".png", ".bmp")
+_EXPECTED = (
+    "an OpenPose folder of *_keypoints.json, COCO-17 JSON (MMPose, rtmlib, COCO results),"
+    " MediaPipe landmark CSV (<name>_visibility), extensor CSV (<point>_conf), encoder CSV"
+    " (angle column), IMU CSV (acc/gyr columns, phyphox export, 'time index') or a video"
+)
+
+
+class _LazyVideoAdapter(Adapter):
+    """Stands for ``extensor.video.VideoAdapter``, imported only when a video is read."""
+
+    name = "video"
+    kind = "keypoints"
+    suffixes = VIDEO_SUFFIXES
+
+    def read(self, path: str | Path, **options: Any) -> TimeSeries:
+        """Read with the real video adapter (which validates its own result)."""
+        return _video_adapter().read(path, **options)
+
+    def _read(self, path: Path, **options: Any) -> TimeSeries:
+        return _video_adapter()._read(path, **options)
+
+
+def _video_adapter() -> Adapter:
+    """An instance of ``extensor.video.VideoAdapter``; :class:`MissingExtraError` otherwise."""
+    try:
+        if importlib.util.find_spec("extensor.video") is None:
+            raise MissingExtraError.for_extra("video", "mediapipe")
+        module = importlib.import_module("extensor.video")
+    except ImportError as err:
+        if isinstance(err, MissingExtraError):
+            raise
+        raise MissingExtraError.for_extra("video", "mediapipe") from err
+    cls = getattr(module, "VideoAdapter", None)
+    if not (isinstance(cls, type) and issubclass(cls, Adapter)):
+        raise MissingExtraError(
+            "video input needs extensor.video.VideoAdapter (an Adapter), which this installation"
+            " lacks: pip install 'extensor[video]'"
+        )
+    return cls()
+
+
+#: Adapter name (``--input-type``) -> adapter class.
+ADAPTERS: dict[str, type[Adapter]] = {
+    cls.name: cls
+    for cls in (
+        OpenPoseAdapter,
+        Coco17Adapter,
+        MediaPipeCsvAdapter,
+        ExtensorCsvAdapter,
+        EncoderAdapter,
+        ImuAdapter,
+        _LazyVideoAdapter,
+    )
+}
+
+
+def get_adapter(name: str) -> Adapter:
+    """A new adapter for ``name``; an unknown name raises an error listing the valid ones.
+
+    >>> get_adapter("encoder").kind
+    'angle'
+    """
+    try:
+        return ADAPTERS[name]()
+    except KeyError:
+        valid = ", ".join(sorted(ADAPTERS))
+        raise ConfigError(f"input type must be one of {valid}, got {name!r}") from None
+
+
+def read_recording(
+    path: str | Path, *, input_type: str | None = None, **options: Any
+) -> TimeSeries:
+    """Read ``path`` with the adapter ``input_type`` (detected from the content when None)."""
+    name = input_type or detect_input_type(path)
+    return get_adapter(name).read(path, **options)
+
+
+def detect_input_type(path: str | Path) -> str:
+    """The adapter name for ``path``, from its content (see the module docstring)."""
+    p = Path(path)
+    if not p.exists():
+        raise InputFormatError("no such file or folder", source=p)
+    if p.is_dir():
+        return _detect_folder(p)
+    head = read_head(p, SNIFF_BYTES)
+    if head is None:
+        if p.suffix.lower() in VIDEO_SUFFIXES:
+            return "video"
+        if zipfile.is_zipfile(p) and _zip_is_phyphox(p):
+            return "imu"
+        raise _unknown(p, "binary content")
+    text = head.lstrip()
+    if not text:
+        if p.suffix.lower() in VIDEO_SUFFIXES:
+            return "video"
+        raise EmptyInputError(f"file is empty, expected {_EXPECTED}", source=p)
+    if text[0] in "[{":
+        return _detect_json(p, text)
+    header = _first_header(text)
+    found = _detect_header(header)
+    if found is not None:
+        return found
+    if p.suffix.lower() in VIDEO_SUFFIXES:
+        return "video"
+    raise _unknown(p, f"a header {header[:60]!r}")
+
+
+def _unknown(path: Path, got: str) -> InputFormatError:
+    return InputFormatError(
+        f"input type must be recognisable: expected {_EXPECTED}; got {got}."
+        f" Pass --input-type (one of {', '.join(sorted(ADAPTERS))})",
+        source=path,
+    )
+
+
+def _detect_json(path: Path, text: str) -> str:
+    if '"pose_keypoints_2d"' in text:
+        return "openpose"
+    if any(
+        f'"{key}"' in text
+        for key in ("keypoint_scores", "category_id", "instance_info", "keypoints")
+    ):
+        return "coco17"
+    raise _unknown(path, "JSON without keypoints")
+
+
+def _first_header(text: str) -> str:
+    for line in text.splitlines():
+        stripped = line.strip()
+        if stripped and not stripped.startswith("#"):
+            return stripped
+    return ""
+
+
+def _header_fields(header: str) -> list[str]:
+    delimiter = max((",", ";", "\t"), key=header.count)
+    return [f.strip().lower() for f in next(csv.reader([header], delimiter=delimiter), [])]
+
+
+def _detect_header(header: str) -> str | None:
+    lower = header.lower()
+    fields = _header_fields(header)
+    if "_visibility" in lower or "_presence" in lower:
+        return "mediapipe_csv"
+    if "_conf" in lower:
+        return "extensor_csv"
+    if fields and fields[0] == "time index":
+        return "imu"
+    if any(_PHYPHOX_COLUMN.match(f) for f in fields):
+        return "imu"
+    if any(f in ("angle", "angle_deg", "angle_rad") for f in fields):
+        return "encoder"
+    aliases = {a for key, names in _IMU_ALIASES.items() if key[:3] in ("acc", "gyr") for a in names}
+    if any(f in aliases for f in fields):
+        return "imu"
+    return None
+
+
+def _detect_folder(path: Path) -> str:
+    if next(path.glob("*_keypoints.json"), None) is not None:
+        return "openpose"
+    for file in sorted(path.glob("*")):
+        if file.is_file() and file.suffix.lower() == ".csv":
+            head = read_head(file, SNIFF_BYTES)
+            if head and any(_PHYPHOX_COLUMN.match(f) for f in _header_fields(_first_header(head))):
+                return "imu"
+    if any(f.suffix.lower() in IMAGE_SUFFIXES for f in path.iterdir() if f.is_file()):
+        return "video"
+    raise InputFormatError(
+        "folder must hold OpenPose *_keypoints.json files, phyphox CSV exports"
+        f" (Accelerometer.csv, Gyroscope.csv) or video frames ({', '.join(IMAGE_SUFFIXES)}),"
+        f" got none. Pass --input-type (one of {', '.join(sorted(ADAPTERS))})",
+        source=path,
+    )
+
+
+def _zip_is_phyphox(path: Path) -> bool:
+    try:
+        with zipfile.ZipFile(path) as archive:
+            for member in archive.namelist():
+                if member.lower().endswith(".csv"):
+                    raw = archive.read(member)[:SNIFF_BYTES]
+                    header = _first_header(raw.decode("utf-8-sig", errors="replace"))
+                    if any(_PHYPHOX_COLUMN.match(f) for f in _header_fields(header)):
+                        return True
+    except (zipfile.BadZipFile, OSError):
+        return False
+    return False
