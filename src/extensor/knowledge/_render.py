@@ -558,7 +558,7 @@ ol.items, ul.items { padding-left: 1.5rem; }
 .items > li { margin: .75rem 0; padding: .6rem .8rem; background: var(--card);
   border: 1px solid var(--line); border-radius: 6px; }
 .items > li:target, section:target > h2 { background: var(--mark); }
-.item-title { font-weight: 600; }
+.item-title { display: block; font-weight: 600; }
 dl { display: grid; grid-template-columns: max-content 1fr; gap: .2rem .8rem;
   margin: .5rem 0 0; font-size: .95rem; }
 dt { color: var(--muted); font-weight: 600; }

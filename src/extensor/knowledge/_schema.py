@@ -187,12 +187,16 @@ class Sections(_Model):
 
 
 class Benefit(_Model):
+    """Something the exercise is good for."""
+
     id: Id
     text: Text
     sources: tuple[Id, ...] = Field(min_length=1)
 
 
 class Overview(_Model):
+    """Quick facts (body part, muscles, equipment, difficulty) and what the lift is for."""
+
     body_part: Text
     difficulty: Text
     primary_muscle: Text
@@ -227,6 +231,8 @@ class Detection(_Model):
 
 
 class Mistake(_Model):
+    """A common fault: how it looks, why it matters, a cue, and how it is detected."""
+
     id: Id
     title: Text
     category: Category
@@ -260,16 +266,22 @@ class StartDeviation(_Model):
 
 
 class Camera(_Model):
+    """Where to put the phone to film this variant."""
+
     view: Literal["side", "front", "oblique"]
     advice: Text
 
 
 class Load(_Model):
+    """Where the resistance comes from."""
+
     kind: Literal["machine_stack", "bodyweight_plus_plate"]
     notes: Text
 
 
 class Variant(_Model):
+    """A way of doing the exercise, with the geometry the analysis needs."""
+
     id: Id
     name: Text
     source: Id
@@ -299,6 +311,8 @@ class Step(_Model):
 
 
 class Breathing(_Model):
+    """What to do with the breath in each phase of the rep."""
+
     summary: Text
     lift: Text
     top: Text
@@ -309,6 +323,8 @@ class Breathing(_Model):
 
 
 class Tip(_Model):
+    """A short coaching reminder, linked to the mistakes it prevents."""
+
     id: Id
     title: Text
     text: Text
@@ -352,6 +368,8 @@ class Tempo(_Model):
 
 
 class Goal(_Model):
+    """A training goal: set, rep, tempo and rest targets, and where it sits in a session."""
+
     id: Id
     name: Text
     source: Id
@@ -370,6 +388,8 @@ class Goal(_Model):
 
 
 class Level(_Model):
+    """How a training level places sets and reps inside a goal's ranges."""
+
     id: Id
     name: Text
     summary: Text
@@ -392,6 +412,8 @@ class Level(_Model):
 
 
 class ProgressionRule(_Model):
+    """One ordered rule: when ``condition`` holds, do ``action``."""
+
     id: Id
     condition: Text
     action: Text
@@ -410,12 +432,16 @@ class PlanRules(_Model):
 
 
 class ChooseWhen(_Model):
+    """When to pick a piece of equipment: by space, training level and stability."""
+
     space: Text
     level: Text
     stability: Text
 
 
 class Equipment(_Model):
+    """A recommended piece of equipment."""
+
     id: Id
     name: Text
     use: Text
@@ -424,6 +450,8 @@ class Equipment(_Model):
 
 
 class FaqEntry(_Model):
+    """A frequently asked question and its answer."""
+
     id: Id
     question: Text
     answer: Text
@@ -433,6 +461,8 @@ class FaqEntry(_Model):
 
 
 class SafetyRule(_Model):
+    """A rule that always applies."""
+
     id: Id
     title: Text
     text: Text
