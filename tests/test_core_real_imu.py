@@ -26,7 +26,8 @@ def _labels() -> list[tuple[int, float, float]]:
 
 @pytest.fixture(scope="module")
 def u4():
-    return analyze_file(SHARED / "u4" / "test.txt", goal="strength", variant="seated_lever_machine")
+    run = analyze_file(SHARED / "u4" / "test.txt", goal="strength", variant="seated_lever_machine")
+    return run.result
 
 
 def test_all_30_reps_are_found(u4):

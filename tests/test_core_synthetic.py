@@ -46,29 +46,61 @@ def test_rep_count_is_exact_under_noise_jitter_and_either_start(specs, rate, noi
     assert result.metrics.rep_count == len(specs)
 
 
-@settings(max_examples=30, deadline=None)
+@settings(max_examples=40, deadline=None)
 @given(
     specs=st.lists(rep_specs, min_size=2, max_size=6),
-    rate=st.sampled_from([30.0, 60.0]),
+    rate=st.sampled_from([25.0, 30.0, 60.0]),
+    noise=st.floats(0.0, 0.1),
+    start=st.sampled_from(["bottom", "top"]),
     seed=st.integers(0, 10_000),
 )
-def test_phase_times_match_truth_on_clean_signals(specs, rate, seed):
-    """Noise-free: each phase within one sample + 40 ms (x1.1) of the convention's truth.
-
-    The strict bound (x1.0) is missed by up to 6% and noise widens the error (see
-    docs/validation.md); this test pins what is achieved today.
-    """
-    s = synthetic_set(specs, rate_hz=rate, noise_deg=0.0, seed=seed)
+def test_phase_times_match_truth_within_one_sample_plus_40_ms(specs, rate, noise, start, seed):
+    """Up to 0.1 deg noise and jittered clocks: every phase boundary and duration within
+    one sample + 40 ms of the truth, and the top's deviation from neutral within 2 deg."""
+    s = synthetic_set(
+        specs, rate_hz=rate, noise_deg=noise, jitter_s=0.3 / rate, start=start, seed=seed
+    )
     result = analyze_motion(s.motion, params=PARAMS)
-    tol = 1.1 * (1.0 / rate + 0.040)
+    tol = 1.0 / rate + 0.040
     assert len(result.reps) == len(s.truth)
     for got, true in zip(result.reps, s.truth, strict=True):
         assert got.start == pytest.approx(true.start, abs=tol)
         assert got.end == pytest.approx(true.end, abs=tol)
         assert got.lift_s == pytest.approx(true.lift_s, abs=tol)
         assert got.lower_s == pytest.approx(true.lower_s, abs=tol)
-        assert got.top_hold_s == pytest.approx(true.top_hold_s, abs=tol)
+        if got.top_hold_s is not None and not np.isnan(true.top_hold_s):
+            assert got.top_hold_s == pytest.approx(true.top_hold_s, abs=tol)
         assert got.top_deviation_deg == pytest.approx(-true.top_deg, abs=2.0)
+
+
+def test_phase_times_with_half_a_degree_of_noise_stay_within_three_tolerances():
+    """At 0.5 deg noise (phone-pose level) a slow move's onset blurs: 95% of boundaries stay
+    within 2x (one sample + 40 ms) and none beyond 3.5x (measured worst: 2.8x)."""
+    ratios = []
+    for seed in range(20):
+        rng = np.random.default_rng(seed)
+        specs = [
+            RepSpec(
+                lift_s=rng.uniform(0.9, 2.0),
+                top_s=rng.uniform(0.6, 2.0),
+                lower_s=rng.uniform(1.8, 3.0),
+                bottom_s=rng.uniform(0.6, 1.5),
+                bottom_deg=-rng.uniform(60.0, 80.0),
+            )
+            for _ in range(4)
+        ]
+        rate = float(rng.choice([25.0, 30.0, 60.0]))
+        s = synthetic_set(specs, rate_hz=rate, noise_deg=0.5, jitter_s=0.3 / rate, seed=seed)
+        result = analyze_motion(s.motion, params=PARAMS)
+        assert len(result.reps) == 4
+        tol = 1.0 / rate + 0.040
+        for got, true in zip(result.reps, s.truth, strict=True):
+            for a, b in ((got.start, true.start), (got.end, true.end)):
+                ratios.append(abs(a - b) / tol)
+            ratios.append(abs(got.lift_s - true.lift_s) / tol)
+            ratios.append(abs(got.lower_s - true.lower_s) / tol)
+    assert np.percentile(ratios, 95) <= 2.0
+    assert max(ratios) <= 3.5
 
 
 def _ids(result):
@@ -152,6 +184,9 @@ def test_facing_left_or_right_gives_the_same_signed_angles():
         s = synthetic_set([RepSpec(top_deg=15.0)] * 2, noise_deg=0.0, keypoints=True, facing=facing)
         assert s.keypoints is not None
         m = keypoints_to_motion(
-            s.keypoints, neutral_reference="trunk_in_line_with_thigh", min_confidence=0.3
+            s.keypoints,
+            neutral_reference="trunk_in_line_with_thigh",
+            min_confidence=0.3,
+            max_hip_travel=0.5,
         )
         np.testing.assert_allclose(m.channel("extension"), s.motion.channel("extension"), atol=1e-6)

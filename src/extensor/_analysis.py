@@ -9,6 +9,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +21,24 @@ from extensor.core._params import AnalysisParams, SegmentationParams, TempoTarge
 from extensor.core._results import SetAnalysis
 from extensor.knowledge import Exercise, load_exercise
 
-__all__ = ["analysis_params", "analyze_file", "analyze_recording", "to_motion"]
+__all__ = [
+    "AnalysisRun",
+    "analysis_params",
+    "analyze_file",
+    "analyze_recording",
+    "run_analysis",
+    "to_motion",
+]
+
+
+@dataclass(frozen=True, slots=True)
+class AnalysisRun:
+    """One analysis with what it was computed from: the recording as read, the motion
+    series (channel ``extension``, deg) derived from it, and the result."""
+
+    recording: TimeSeries
+    motion: TimeSeries
+    result: SetAnalysis
 
 
 def analysis_params(exercise: Exercise, *, variant: str, goal: str) -> AnalysisParams:
@@ -30,6 +48,7 @@ def analysis_params(exercise: Exercise, *, variant: str, goal: str) -> AnalysisP
     a = exercise.analysis_param
     seg = SegmentationParams(
         smoothing_window_s=a("smoothing_window_s"),
+        velocity_window_s=a("velocity_window_s"),
         despike_window_s=a("despike_window_s"),
         despike_threshold_deg=a("despike_threshold_deg"),
         min_rep_range_deg=a("min_rep_range_deg"),
@@ -38,6 +57,8 @@ def analysis_params(exercise: Exercise, *, variant: str, goal: str) -> AnalysisP
         hold_band_fraction=a("hold_band_fraction"),
         standstill_fraction=a("standstill_fraction"),
         rest_onset_fraction=a("rest_onset_fraction"),
+        min_sample_rate_hz=a("min_sample_rate_hz"),
+        max_unusable_share=a("max_unusable_share"),
     )
     tempo = TempoTarget(
         lift_s=g.tempo.lift_s,
@@ -68,15 +89,31 @@ def to_motion(ts: TimeSeries, /, *, exercise: Exercise, variant: str) -> TimeSer
             ts,
             neutral_reference=exercise.variant(variant).neutral_reference,
             min_confidence=exercise.analysis_param("min_keypoint_confidence"),
+            max_hip_travel=exercise.analysis_param("max_hip_travel_thighs"),
         )
     if kind == "angle":
         return encoder_to_motion(ts)
     if kind == "imu":
-        return imu_to_motion(ts)
+        return imu_to_motion(ts, min_axis_share=exercise.analysis_param("min_rotation_axis_share"))
     raise InputFormatError(
         f"recording kind must be keypoints, angle, imu or motion, got {kind!r}",
         source=ts.info.get("source"),
     )
+
+
+def run_analysis(
+    ts: TimeSeries,
+    /,
+    *,
+    goal: str,
+    variant: str,
+    exercise: Exercise | None = None,
+) -> AnalysisRun:
+    """Analyse a recording already read into a series, keeping the intermediate series."""
+    ex = exercise or load_exercise()
+    motion = to_motion(ts, exercise=ex, variant=variant)
+    result = analyze_motion(motion, params=analysis_params(ex, variant=variant, goal=goal))
+    return AnalysisRun(recording=ts, motion=motion, result=result)
 
 
 def analyze_recording(
@@ -88,9 +125,7 @@ def analyze_recording(
     exercise: Exercise | None = None,
 ) -> SetAnalysis:
     """Analyse a recording already read into a series."""
-    ex = exercise or load_exercise()
-    motion = to_motion(ts, exercise=ex, variant=variant)
-    return analyze_motion(motion, params=analysis_params(ex, variant=variant, goal=goal))
+    return run_analysis(ts, goal=goal, variant=variant, exercise=exercise).result
 
 
 def analyze_file(
@@ -102,9 +137,9 @@ def analyze_file(
     input_type: str | None = None,
     exercise: Exercise | None = None,
     **read_options: Any,
-) -> SetAnalysis:
+) -> AnalysisRun:
     """Read ``path`` with the right adapter (detected unless ``input_type``) and analyse it."""
     from extensor.io import read_recording
 
     ts = read_recording(path, input_type=input_type, **read_options)
-    return analyze_recording(ts, goal=goal, variant=variant, exercise=exercise)
+    return run_analysis(ts, goal=goal, variant=variant, exercise=exercise)

@@ -93,7 +93,7 @@ def analyze(
         options: dict[str, Any] = {k: v for k, v in {"fps": fps, "angle_zero": angle_zero}.items() if v is not None}
         result = analyze_file(
             input, goal=settings.goal, variant=settings.variant, input_type=input_type, **options
-        )
+        ).result
     except ExtensorError as err:
         raise fail(err) from None
     if json_out == "-":
@@ -133,7 +133,7 @@ def demo(
 
     try:
         path = write_example(out / "example-set.csv")
-        result = analyze_file(path, goal="hypertrophy", variant="45_degree_bench")
+        result = analyze_file(path, goal="hypertrophy", variant="45_degree_bench").result
     except ExtensorError as err:
         raise fail(err) from None
     console.print(

@@ -8,6 +8,7 @@ whose mistake the input can show; list the others as not observable.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from typing import Any
 
 import numpy as np
 
@@ -23,14 +24,21 @@ from extensor.core._faults import (
     detect_past_neutral,
     detect_rushed_lowering,
 )
-from extensor.core._filters import bridge_gaps, despike, find_gaps, smooth, velocity
-from extensor.core._params import AnalysisParams
+from extensor.core._filters import bridge_gaps, despike, find_gaps, local_slope, smooth
+from extensor.core._params import AnalysisParams, SegmentationParams
 from extensor.core._phases import reps_from_turns
 from extensor.core._results import Fault, Notice, Rep, SetAnalysis, SetMetrics
 from extensor.core._segment import find_turning_points
 from extensor.core._timeseries import FloatArray, TimeSeries
 
-__all__ = ["INPUT_SOURCES", "analyze_motion", "observable_mistakes", "set_metrics"]
+__all__ = [
+    "INPUT_SOURCES",
+    "analyze_motion",
+    "filter_stretch",
+    "finalize_analysis",
+    "observable_mistakes",
+    "set_metrics",
+]
 
 #: Which observation channels of the knowledge base an input kind provides.
 INPUT_SOURCES: dict[str, tuple[str, ...]] = {
@@ -131,6 +139,17 @@ def _segments(t: FloatArray, x: FloatArray, max_gap: float) -> tuple[list[slice]
     return [slice(bounds[k], bounds[k + 1]) for k in range(0, len(bounds), 2)], notices
 
 
+def filter_stretch(
+    t: FloatArray, x: FloatArray, seg: SegmentationParams
+) -> tuple[FloatArray, FloatArray]:
+    """(smoothed signal, velocity) of one gap-free stretch: bridge, despike, slope, smooth."""
+    xs = despike(
+        t, bridge_gaps(t, x), window_s=seg.despike_window_s, threshold=seg.despike_threshold_deg
+    )
+    v = local_slope(t, xs, window_s=seg.velocity_window_s)
+    return smooth(t, xs, window_s=seg.smoothing_window_s), v
+
+
 def analyze_motion(ts: TimeSeries, /, *, params: AnalysisParams) -> SetAnalysis:
     """Reps, phases, measurements and faults of the set in motion series ``ts``.
 
@@ -145,14 +164,12 @@ def analyze_motion(ts: TimeSeries, /, *, params: AnalysisParams) -> SetAnalysis:
     finite = np.isfinite(x_raw)
     if finite.sum() < 2:
         raise EmptyInputError("the motion signal has fewer than 2 usable samples", source=src)
-    input_kind = str(ts.info.get("input_kind", "synthetic"))
     neutral_known = bool(ts.info.get("neutral_known", False))
     head_raw = ts.data.get("head_deviation")
     notices = [Notice(n["code"], n["message"]) for n in ts.info.get("notices", [])]
     missing_share = 1.0 - float(finite.mean())
-    if missing_share > 0.2:
+    if missing_share > seg.max_unusable_share:
         notices.append(Notice("low_confidence", f"{missing_share:.0%} of samples were unusable"))
-    rate = ts.sample_rate
     slices, gap_notices = _segments(t, x_raw, seg.max_bridged_gap_s)
     notices += gap_notices
     reps: list[Rep] = []
@@ -160,14 +177,7 @@ def analyze_motion(ts: TimeSeries, /, *, params: AnalysisParams) -> SetAnalysis:
         ts_t, xs = t[sl], x_raw[sl]
         if np.isfinite(xs).sum() < 3 or ts_t[-1] - ts_t[0] < seg.min_rep_duration_s:
             continue
-        xs = despike(
-            ts_t,
-            bridge_gaps(ts_t, xs),
-            window_s=seg.despike_window_s,
-            threshold=seg.despike_threshold_deg,
-        )
-        xs = smooth(ts_t, xs, window_s=seg.smoothing_window_s)
-        v = velocity(ts_t, xs)
+        xs, v = filter_stretch(ts_t, xs, seg)
         head = None
         if head_raw is not None and np.isfinite(head_raw[sl]).any():
             head = smooth(ts_t, bridge_gaps(ts_t, head_raw[sl]), window_s=seg.smoothing_window_s)
@@ -176,30 +186,71 @@ def analyze_motion(ts: TimeSeries, /, *, params: AnalysisParams) -> SetAnalysis:
             ts_t, xs, v, turns, params=seg, standstill_fraction=seg.standstill_fraction,
             neutral_known=neutral_known, head=head, first_number=len(reps) + 1,
         )  # fmt: skip
-    reps = [r for r in reps if not r.complete or r.duration >= seg.min_rep_duration_s]
-    reps = [_renumber(r, k + 1) for k, r in enumerate(reps)]
+    spread = float(np.nanpercentile(x_raw, 98) - np.nanpercentile(x_raw, 2))
+    return finalize_analysis(
+        reps,
+        params=params,
+        input_kind=str(ts.info.get("input_kind", "synthetic")),
+        neutral_known=neutral_known,
+        has_head=head_raw is not None,
+        notices=notices,
+        duration_s=ts.duration,
+        sample_rate=ts.sample_rate,
+        spread_deg=spread,
+        source=src,
+        info={k: v for k, v in ts.info.items() if k in _INFO_KEYS},
+    )
+
+
+def finalize_analysis(
+    reps: Sequence[Rep],
+    *,
+    params: AnalysisParams,
+    input_kind: str,
+    neutral_known: bool,
+    has_head: bool,
+    notices: Sequence[Notice],
+    duration_s: float,
+    sample_rate: float,
+    spread_deg: float,
+    source: str | None,
+    info: dict[str, Any],
+) -> SetAnalysis:
+    """From cut reps to the result: number them, judge faults, add notices and set metrics.
+
+    Shared by the offline :func:`analyze_motion` and the live ``StreamingAnalyzer``.
+    """
+    seg = params.segmentation
+    kept = [r for r in reps if not r.complete or r.duration >= seg.min_rep_duration_s]
+    numbered = [_renumber(r, k + 1) for k, r in enumerate(kept)]
     judged, blind = observable_mistakes(
-        params, input_kind=input_kind, neutral_known=neutral_known, has_head=head_raw is not None
+        params, input_kind=input_kind, neutral_known=neutral_known, has_head=has_head
     )
     faults: list[Fault] = []
     for mistake in judged:
-        faults += DETECTORS[mistake](reps, params)
+        faults += DETECTORS[mistake](numbered, params)
     faults = _drop_overlaps(faults)
     partial = {f.rep for f in faults if f.id == "partial_range"}
-    reps = [_mark_partial(r, r.number in partial) for r in reps]
-    spread = float(np.nanpercentile(x_raw, 98) - np.nanpercentile(x_raw, 2))
-    if not reps and spread < seg.min_rep_range_deg:
-        notices.append(
+    final = [_mark_partial(r, r.number in partial) for r in numbered]
+    out = list(notices)
+    if not final and spread_deg < seg.min_rep_range_deg:
+        out.append(
             Notice(
-                "no_movement", f"the trunk angle varies by only {spread:.1f} deg: no rep to count"
+                "no_movement",
+                f"the trunk angle varies by only {spread_deg:.1f} deg: no rep to count",
             )
         )
-    elif not reps:
-        notices.append(Notice("no_reps", "movement was found, but nothing shaped like a full rep"))
-    if rate == rate and rate < 10:
-        notices.append(Notice("low_frame_rate", f"{rate:.1f} samples/s is too few to time phases"))
+    elif not final:
+        out.append(Notice("no_reps", "movement was found, but nothing shaped like a full rep"))
+    if sample_rate == sample_rate and sample_rate < seg.min_sample_rate_hz:
+        out.append(
+            Notice(
+                "low_frame_rate",
+                f"{sample_rate:.1f} samples/s is below the {seg.min_sample_rate_hz:g} needed to time phases",
+            )
+        )
     if not neutral_known:
-        notices.append(
+        out.append(
             Notice(
                 "neutral_unknown",
                 "this input has no absolute neutral: the rest position is taken as the bottom, "
@@ -208,17 +259,17 @@ def analyze_motion(ts: TimeSeries, /, *, params: AnalysisParams) -> SetAnalysis:
         )
     faults.sort(key=lambda f: (f.time, f.id))
     return SetAnalysis(
-        reps=tuple(reps),
+        reps=tuple(final),
         faults=tuple(faults),
         not_observable=tuple(blind),
-        notices=tuple(notices),
-        metrics=set_metrics(reps, duration_s=ts.duration),
+        notices=tuple(out),
+        metrics=set_metrics(final, duration_s=duration_s),
         goal=params.goal,
         variant=params.variant,
         input_kind=input_kind,
         neutral_known=neutral_known,
-        source=src,
-        info={k: v for k, v in ts.info.items() if k in _INFO_KEYS},
+        source=source,
+        info=info,
     )
 
 

@@ -122,13 +122,17 @@ def keypoints_to_motion(
     *,
     neutral_reference: NeutralReference,
     min_confidence: float,
+    max_hip_travel: float,
     side: Side | None = None,
 ) -> TimeSeries:
     """Signed trunk extension (deg, 0 = neutral) and head deviation from a keypoint series.
 
     Frames where a needed point is below ``min_confidence`` become NaN (bridged or split
     later by the analysis). ``head_deviation`` is positive when the chin is raised toward
-    the back and negative when the head drops, relative to the trunk's line.
+    the back and negative when the head drops, relative to the trunk's line. On every
+    variant the hips stay on the pad or seat: if the hip travels more than
+    ``max_hip_travel`` thigh lengths (5th to 95th percentile), a notice says the recording
+    may show another movement.
     """
     src = ts.info.get("source")
     use = side or choose_side(ts, min_confidence=min_confidence)
@@ -163,8 +167,22 @@ def keypoints_to_motion(
     if head is not None:
         data["head_deviation"] = head
         units["head_deviation"] = "deg"
+    notices = list(ts.info.get("notices", []))
+    thigh_len = float(np.nanmedian(np.linalg.norm(hip - knee, axis=1)))
+    if np.isfinite(hip).all(axis=1).sum() >= 3 and thigh_len > 0:
+        spread = np.nanpercentile(hip, 95, axis=0) - np.nanpercentile(hip, 5, axis=0)
+        travel = float(np.linalg.norm(spread)) / thigh_len
+        if travel > max_hip_travel:
+            notices.append(
+                {
+                    "code": "hips_travel",
+                    "message": f"the hips move {travel:.1f} thigh lengths; in a back extension "
+                    "they stay on the pad or seat: is this another movement?",
+                }
+            )
     info = {
         **ts.info,
+        "notices": notices,
         "kind": "motion",
         "input_kind": "keypoints",
         "neutral_known": True,
@@ -186,7 +204,9 @@ def _head_deviation(
     along = trunk / np.linalg.norm(trunk, axis=1, keepdims=True)
     # The trunk's front normal: trunk turned a quarter toward the front.
     normal = np.stack([along[:, 1], -along[:, 0]], axis=1) * (-sign)
-    out: FloatArray = np.degrees(np.arctan2((face * along).sum(axis=1), (face * normal).sum(axis=1)))
+    out: FloatArray = np.degrees(
+        np.arctan2((face * along).sum(axis=1), (face * normal).sum(axis=1))
+    )
     return out
 
 
@@ -203,7 +223,9 @@ def encoder_to_motion(ts: TimeSeries, /) -> TimeSeries:
     )
 
 
-def imu_to_motion(ts: TimeSeries, /, *, fusion_gain: float = 0.5) -> TimeSeries:
+def imu_to_motion(
+    ts: TimeSeries, /, *, min_axis_share: float, fusion_gain: float = 0.5
+) -> TimeSeries:
     """Trunk angle from a torso IMU, whatever way the unit is mounted.
 
     1. Orientation by the imufusion AHRS (gyroscope + accelerometer), started from the
@@ -214,6 +236,9 @@ def imu_to_motion(ts: TimeSeries, /, *, fusion_gain: float = 0.5) -> TimeSeries:
        vectors ``rest x gravity(t)``; the signed rotation about it is the angle.
     4. The sign makes excursions away from rest positive. With no calibration there is
        no absolute neutral: ``info["neutral_known"]`` is False and the rest is the bottom.
+
+    When less than ``min_axis_share`` of the tilt lies along that axis, the movement is not
+    one trunk rotation (another exercise, or a unit not on the torso): a notice says so.
     """
     import imufusion  # light C extension, a core dependency
 
@@ -254,13 +279,25 @@ def imu_to_motion(ts: TimeSeries, /, *, fusion_gain: float = 0.5) -> TimeSeries:
     if abs(lo - med) > abs(hi - med):
         angle = -angle
     total = float(sv.sum()) or 1.0
+    share = float(sv[0] / total)
+    notices = list(ts.info.get("notices", []))
+    if share < min_axis_share:
+        notices.append(
+            {
+                "code": "not_one_axis",
+                "message": f"only {share:.0%} of the unit's tilt is about one axis "
+                f"(a trunk extension gives over {min_axis_share:.0%}): is it another movement, "
+                "or a unit not on the torso?",
+            }
+        )
     info = {
         **ts.info,
         "kind": "motion",
         "input_kind": "imu",
         "neutral_known": False,
         "rotation_axis_sensor_frame": [round(float(a), 4) for a in axis],
-        "rotation_axis_share": round(float(sv[0] / total), 3),
+        "rotation_axis_share": round(share, 3),
+        "notices": notices,
     }
     return TimeSeries(t, {"extension": angle}, units={"extension": "deg"}, info=info)
 

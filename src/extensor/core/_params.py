@@ -20,6 +20,7 @@ class SegmentationParams:
     """How reps and phases are cut out of the motion signal (units in the names)."""
 
     smoothing_window_s: float
+    velocity_window_s: float
     despike_window_s: float
     despike_threshold_deg: float
     min_rep_range_deg: float
@@ -28,6 +29,8 @@ class SegmentationParams:
     hold_band_fraction: float
     standstill_fraction: float
     rest_onset_fraction: float
+    min_sample_rate_hz: float
+    max_unusable_share: float
 
 
 @dataclass(frozen=True, slots=True)

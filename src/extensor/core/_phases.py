@@ -225,7 +225,8 @@ def _one_rep(
                 t, x, v, bottom.index, e1.index, standstill_fraction=rest, near_band=band
             )
         start, end = lower_start, (lift_end if lift_end is not None else float(t[-1]))
-        top_i0 = top_i1 = top0.index
+        # the rep's own top is where its lift arrives (the start was the previous rep's top)
+        top_i0 = top_i1 = (e1 or top0).index
         depth_level = bottom_level
     complete = e1 is not None
     if end - start <= 0:

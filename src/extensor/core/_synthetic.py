@@ -124,10 +124,10 @@ def synthetic_set(
         knots.append((tt, reps[0].top_deg))
         tt += lead_s
         for r in reps:
-            knots += [(tt, r.top_deg), (tt + r.lower_s, r.bottom_deg)]
+            knots += [(tt, knots[-1][1]), (tt + r.lower_s, r.bottom_deg)]
             t_low0 = tt
             tt += r.lower_s + r.bottom_s
-            knots += [(tt, knots[-1][1]), (tt + r.lift_s, r.top_deg)]
+            knots += [(tt, r.bottom_deg), (tt + r.lift_s, r.top_deg)]
             t_lift0 = tt
             tt += r.lift_s + r.top_s
             l0, l1 = t_low0 + fr * r.lower_s, t_low0 + (1 - fs) * r.lower_s
@@ -135,10 +135,7 @@ def synthetic_set(
             truth.append(RepTruth(l0, s1, s1 - s0, math.nan, l1 - l0, r.top_deg, r.bottom_deg))
         # the hold after each lift lasts until the next rep starts lowering
         for k in range(len(truth) - 1):
-            nxt = reps[k + 1]
-            hold = truth[k + 1].start - truth[k].end
-            truth[k] = replace(truth[k], top_hold_s=hold)
-            del nxt
+            truth[k] = replace(truth[k], top_hold_s=truth[k + 1].start - truth[k].end)
     end = tt + tail_s
     n = round(end * rate_hz) + 1
     t = np.arange(n) / rate_hz
@@ -150,7 +147,6 @@ def synthetic_set(
         t = t[(t < a) | (t > b)]
     clean = _profile(t, knots)
     x = clean + rng.normal(0.0, noise_deg, t.size) if noise_deg > 0 else clean
-    head_knots = [(k[0], 0.0) for k in knots]
     head = _head_profile(t, knots, reps, start)
     motion = TimeSeries(
         t,
@@ -166,7 +162,6 @@ def synthetic_set(
             "source": "synthetic",
         },
     )
-    del head_knots
     kp = (
         _stick_figure(t, x, head, facing=facing, rng=rng, noise_px=noise_deg) if keypoints else None
     )

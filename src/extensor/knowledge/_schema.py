@@ -131,6 +131,7 @@ REQUIRED_DETECTION_PARAMS: Mapping[str, Mapping[str, str]] = {
 #: Segmentation parameters the analysis reads by name: parameter -> unit.
 REQUIRED_ANALYSIS_PARAMS: Mapping[str, str] = {
     "smoothing_window_s": "s",
+    "velocity_window_s": "s",
     "min_rep_range_deg": "deg",
     "min_rep_duration_s": "s",
     "max_bridged_gap_s": "s",
@@ -141,6 +142,9 @@ REQUIRED_ANALYSIS_PARAMS: Mapping[str, str] = {
     "despike_threshold_deg": "deg",
     "min_keypoint_confidence": "fraction",
     "min_sample_rate_hz": "Hz",
+    "max_unusable_share": "fraction",
+    "min_rotation_axis_share": "fraction",
+    "max_hip_travel_thighs": "fraction",
     "min_side_view_ratio": "fraction",
 }
 
