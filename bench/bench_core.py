@@ -50,7 +50,9 @@ def main() -> None:
         tracemalloc.stop()
         med = statistics.median(times)
         n = len(kp)
-        print(f"| {n:,} | {reps} | {med:.3f} | {n / med:,.0f} | {peak:.0f} | {peak / n * 1e5:.1f} |")
+        print(
+            f"| {n:,} | {reps} | {med:.3f} | {n / med:,.0f} | {peak:.0f} | {peak / n * 1e5:.1f} |"
+        )
 
 
 if __name__ == "__main__":

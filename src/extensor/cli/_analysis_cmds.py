@@ -90,7 +90,9 @@ def analyze(
 
     try:
         settings = load_settings(variant=variant, goal=goal)
-        options: dict[str, Any] = {k: v for k, v in {"fps": fps, "angle_zero": angle_zero}.items() if v is not None}
+        options: dict[str, Any] = {
+            k: v for k, v in {"fps": fps, "angle_zero": angle_zero}.items() if v is not None
+        }
         result = analyze_file(
             input, goal=settings.goal, variant=settings.variant, input_type=input_type, **options
         ).result
