@@ -363,6 +363,34 @@ def test_extensor_csv_write_rejects_other_kinds(tmp_path: Path) -> None:
         write_extensor_csv(ts, tmp_path / "x.csv")
 
 
+def test_bad_cell_deep_in_a_long_file_names_its_row_and_line(tmp_path: Path) -> None:
+    """Row and line numbers stay right far from the start, after comments and blank lines."""
+    rows = [f"{i / 60!r},{i}.5,{i}.25,0.9" for i in range(5000)]
+    rows[4321] = rows[4321].replace(".25,", ".25x,")
+    text = "# unit: px\n\ntime,nose_x,nose_y,nose_conf\n" + "\n".join(rows) + "\n"
+    path = _write(tmp_path, "long.csv", text)
+    with pytest.raises(
+        InputFormatError,
+        match=r"'nose_y' must be a number, got '4321.25x' at row 4322 \(line 4325\)",
+    ):
+        get_adapter("extensor_csv").read(path)
+    rows[4321] = rows[4321].replace(".25x,", ".25,")
+    rows[-1] = rows[-1][:6]
+    path.write_text("time,nose_x,nose_y,nose_conf\n" + "\n".join(rows) + "\n")
+    with pytest.raises(InputFormatError, match=r"row 5000 \(line 5001\) must have 4 fields"):
+        get_adapter("extensor_csv").read(path)
+
+
+def test_empty_and_blank_fields_are_missing_values(tmp_path: Path) -> None:
+    """Empty fields, blank fields and 'nan' all read as NaN, at any position in a row."""
+    text = "time,acc_x,acc_y,acc_z,gyr_x,gyr_y,gyr_z\n0,,1,2,3,4,\n1, ,1,2,nan,4,5\n2,0,1,2,3,4,5\n"
+    ts = get_adapter("imu").read(_write(tmp_path, "gaps.csv", text))
+    assert np.isnan(ts.data["acc"][:2, 0]).all()
+    assert np.isnan(ts.data["gyr"][0, 2])
+    assert np.isnan(ts.data["gyr"][1, 0])
+    assert ts.data["gyr"][2].tolist() == [3.0, 4.0, 5.0]
+
+
 def test_extensor_csv_rejects_unknown_points_and_partial_triplets(tmp_path: Path) -> None:
     """Columns must be <known point>_x/_y/_conf, all three for each point."""
     unknown = _write(tmp_path, "a.csv", "time,elbow_x,elbow_y,elbow_conf\n0,1,1,1\n1,1,1,1\n")
@@ -669,3 +697,23 @@ def test_public_surface_is_pinned() -> None:
     )  # fmt: skip
     for name in extensor.io.__all__:
         assert hasattr(extensor.io, name)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        '[{"image_id": 1' + "0" * 5000 + ', "category_id": 1, "keypoints": [1, 2, 1]}]',
+        '[{"image_id": 1' + "0" * 400 + ', "category_id": 1, "keypoints": [1, 2, 1]}]',
+        '[{"image_id": "١٢", "category_id": 1, "keypoints": [1, 2, 1]}]',
+        '[{"image_id": 1, "category_id": 1, "keypoints": [1' + "0" * 400 + ", 2, 1]}]",
+        '[{"frame_id": 1.5, "instances": []}]',
+        '[{"frame_id": 1, "timestamp": [1], "instances": []}]',
+        '{"people": 3}',
+        "[1, 2, 3]",
+    ],
+)
+def test_odd_json_values_are_typed_errors(tmp_path: Path, text: str) -> None:
+    """Huge integers, non-integer ids and wrong shapes raise InputFormatError, never Overflow."""
+    path = _write(tmp_path, "odd.json", text)
+    with pytest.raises(InputFormatError, match=r"odd\.json"):
+        get_adapter("coco17").read(path, fps=30)
