@@ -82,4 +82,19 @@ def test_seated_variant_measures_the_trunk_against_vertical():
     )
     motion = to_motion(kp, exercise=EX, variant="seated_lever_machine")
     np.testing.assert_allclose(motion.channel("extension"), -30.0, atol=1e-9)
+    np.testing.assert_allclose(motion.channel("trunk_inclination"), 30.0, atol=1e-9)
+    # sitting upright is 90 deg of hip flexion; leaning 30 deg forward makes it 120
+    np.testing.assert_allclose(motion.channel("hip_flexion"), 120.0, atol=1e-9)
     assert motion.info["front_cue"] == "thighs"
+
+
+@pytest.mark.parametrize("facing", ["left", "right"])
+def test_hip_flexion_is_signed_and_reads_negative_past_the_line(facing):
+    """45-degree bench: hip flexion = -extension (70 at the bottom, -15 when 15 deg past neutral);
+    the trunk inclination adds the bench's 45 deg."""
+    s = synthetic_set([RepSpec(top_deg=15.0)], noise_deg=0.0, keypoints=True, facing=facing)
+    assert s.keypoints is not None
+    motion = to_motion(s.keypoints, exercise=EX, variant="45_degree_bench")
+    ext = s.motion.channel("extension")
+    np.testing.assert_allclose(motion.channel("hip_flexion"), -ext, atol=1e-6)
+    np.testing.assert_allclose(motion.channel("trunk_inclination"), 45.0 - ext, atol=1e-6)

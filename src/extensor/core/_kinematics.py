@@ -14,6 +14,10 @@ Conventions for keypoints (image y points down; converted to y up here):
   is ``v`` parallel to ``u``; the angle is signed, so going past the line is negative
   flexion, never folded back as with an unsigned 0-180 degree joint angle.
 * ``trunk_vertical`` (seated machine): neutral is ``v`` pointing straight up.
+* Two anatomical channels come with every keypoint series: ``hip_flexion`` (trunk
+  against the thigh line, 0 = in line) and ``trunk_inclination`` (trunk against the
+  image vertical, 0 = upright), both positive toward the front (flexion) and negative
+  backward, so a lean past the line reads negative.
 * Flexion is rotation toward the body's front. The front is found from anatomy, not
   from the camera: the face (ear to nose), else the feet (heel to toes), else, seated,
   the thighs; so a lifter facing left or right gives the same signs.
@@ -158,11 +162,24 @@ def keypoints_to_motion(
         sign = -1.0 if abs(lo) > abs(hi) else 1.0
     # Flexion turns the trunk toward the front, so flexion = sign * angle and extension = -that.
     extension = np.where(usable, -sign * angle, np.nan)
+    # Both anatomical angles, flexion (toward the front) positive, whatever the variant:
+    hip_flexion = sign * signed_angle_deg(hip - knee, trunk)
+    inclination = sign * signed_angle_deg(np.tile([0.0, 1.0], (trunk.shape[0], 1)), trunk)
     quality = np.stack([point_conf(ts, f"{use}_{p}") for p in ("shoulder", "hip", "knee")]).min(
         axis=0
     )
-    data = {"extension": extension, "quality": quality}
-    units = {"extension": "deg", "quality": "fraction"}
+    data = {
+        "extension": extension,
+        "hip_flexion": hip_flexion,
+        "trunk_inclination": inclination,
+        "quality": quality,
+    }
+    units = {
+        "extension": "deg",
+        "hip_flexion": "deg",
+        "trunk_inclination": "deg",
+        "quality": "fraction",
+    }
     head = _head_deviation(ts, trunk, sign, use, min_confidence)
     if head is not None:
         data["head_deviation"] = head

@@ -41,6 +41,8 @@ CHANNEL_SPECS: dict[str, dict[str, tuple[tuple[str, ...], tuple[int, ...]]]] = {
     "motion": {
         "extension": (("deg",), ()),
         "head_deviation": (("deg",), ()),
+        "hip_flexion": (("deg",), ()),
+        "trunk_inclination": (("deg",), ()),
         "quality": (("fraction",), ()),
     },
 }
