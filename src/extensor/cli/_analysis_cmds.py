@@ -1,66 +1,235 @@
-"""``extensor analyze`` and ``extensor demo``."""
+"""``extensor analyze`` and ``extensor demo``.
+
+``analyze`` prints a compact per-rep table, the set summary, the cues and the load
+verdict; ``--quiet`` prints only the cues, ``--json`` the full result with the coaching
+under ``"coaching"`` (``docs/coaching.md``), ``--report`` writes the HTML report.
+"""
 
 from __future__ import annotations
 
+import json
+import os
+import tempfile
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
+from rich import box
+from rich.markup import escape
 from rich.table import Table
 
 from extensor._config import load_settings
 from extensor._errors import ExtensorError
-from extensor.cli._app import app, console, fail, print_json
-from extensor.core._results import SetAnalysis
+from extensor.cli._app import app, console, err_console, fail, print_json
+from extensor.coach import Coaching, ReportFiles, coach_set, write_report
+from extensor.core._results import Rep, SetAnalysis
+from extensor.core._timeseries import TimeSeries
+from extensor.knowledge import Exercise, load_exercise
 
-__all__ = ["print_analysis"]
+__all__ = ["analysis_json", "print_analysis", "print_coaching", "print_cues"]
+
+#: Rich style of each cue tier (fault names in the table, tier labels of the cues).
+TIER_STYLES: dict[str, str] = {
+    "safety": "bold red",
+    "tempo": "yellow",
+    "range": "magenta",
+    "position": "cyan",
+    "breathing": "blue",
+}
+#: Rich style of each load decision.
+DECISION_STYLES: dict[str, str] = {
+    "too_heavy": "bold red",
+    "keep": "bold",
+    "may_go_up": "bold green",
+}
+#: Permissions of the JSON file written (a temporary file starts private).
+_FILE_MODE = 0o644
+#: Which phase column a mistake is about (the cell is coloured when the rep shows it).
+_FAULT_COLUMN: dict[str, str] = {
+    "momentum": "lift",
+    "no_top_pause": "top",
+    "rushed_lowering": "lower",
+    "bounce": "bottom",
+    "no_settle": "bottom",
+    "past_neutral": "top_vs_neutral",
+    "partial_range": "top_vs_neutral",
+    "deep_rounding": "range",
+}
 
 
 def _fmt(value: float | None, spec: str = ".1f") -> str:
     return "-" if value is None else format(value, spec)
 
 
-def print_analysis(result: SetAnalysis, *, quiet: bool = False) -> None:
-    """The per-rep table, faults, what could not be judged, and data warnings."""
+def _top(rep: Rep) -> str:
+    dev = rep.top_deviation_deg
+    if dev is None:
+        return "-"
+    if round(dev) == 0:
+        return "at neutral"
+    return f"{-dev:.0f}° past" if dev < 0 else f"{dev:.0f}° short"
+
+
+def _tier_of(coaching: Coaching | None, mistake: str) -> str:
+    if coaching is not None:
+        for c in coaching.all_cues:
+            if c.mistake == mistake:
+                return c.tier
+    return "position"
+
+
+def _styled(text: str, style: str | None) -> str:
+    return f"[{style}]{text}[/]" if style else text
+
+
+def print_analysis(
+    result: SetAnalysis, *, coaching: Coaching | None = None, quiet: bool = False
+) -> None:
+    """Warnings, the per-rep table and the set summary; then the coaching when given.
+
+    ``quiet`` prints only the cues (warnings go to stderr).
+    """
+    if quiet:
+        for n in result.notices:
+            err_console.print(f"[yellow]warning[/] ({n.code}): {n.message}", soft_wrap=True)
+        if coaching is not None:
+            print_cues(coaching)
+        else:
+            for f in result.faults:
+                console.print(f"rep {f.rep}: {f.id} - {f.detail}", markup=False)
+        return
     for n in result.notices:
         console.print(f"[yellow]warning[/] ({n.code}): {n.message}")
-    if quiet:
-        for f in result.faults:
-            console.print(f"rep {f.rep}: {f.id} - {f.detail}")
-        return
     m = result.metrics
-    table = Table(title=f"{m.rep_count} reps ({m.full_rep_count} full) - goal {result.goal}")
-    for col in (
-        "rep",
-        "start s",
-        "lift s",
-        "top s",
-        "lower s",
-        "bottom s",
-        "range deg",
-        "top vs neutral",
-        "faults",
-    ):
-        table.add_column(col, justify="right" if col != "faults" else "left")
+    title = f"{m.rep_count} reps ({m.full_rep_count} full), goal {result.goal}"
+    table = Table(
+        title=title, title_justify="left", box=box.SIMPLE_HEAD, padding=(0, 1), pad_edge=False
+    )
+    for col in ("rep", "lift", "top", "lower", "bottom", "range", "top vs neutral"):
+        table.add_column(col, justify="right", no_wrap=True)
+    table.add_column("faults", justify="left")
     for r in result.reps:
-        faults = ", ".join(f.id for f in result.faults if f.rep == r.number)
-        top = "-" if r.top_deviation_deg is None else (
-            f"{-r.top_deviation_deg:+.0f} past" if r.top_deviation_deg < 0 else f"{r.top_deviation_deg:.0f} short"
-        )  # fmt: skip
+        faults = list(dict.fromkeys(f.id for f in result.faults if f.rep == r.number))
+        cols = {
+            _FAULT_COLUMN[f]: TIER_STYLES.get(_tier_of(coaching, f))
+            for f in faults
+            if f in _FAULT_COLUMN
+        }
+        names = ", ".join(
+            _styled(f.replace("_", " "), TIER_STYLES.get(_tier_of(coaching, f))) for f in faults
+        )
         table.add_row(
-            str(r.number) + ("" if r.complete else "*"), _fmt(r.start), _fmt(r.lift_s), _fmt(r.top_hold_s),
-            _fmt(r.lower_s), _fmt(r.bottom_settle_s), _fmt(r.range_deg, ".0f"), top,
-            f"[red]{faults}[/]" if faults else "[green]clean[/]",
-        )  # fmt: skip
+            str(r.number) + ("" if r.complete else "*"),
+            _styled(_fmt(r.lift_s), cols.get("lift")),
+            _styled(_fmt(r.top_hold_s), cols.get("top")),
+            _styled(_fmt(r.lower_s), cols.get("lower")),
+            _styled(_fmt(r.bottom_settle_s), cols.get("bottom")),
+            _styled(_fmt(r.range_deg, ".0f") + "°", cols.get("range")),
+            _styled(_top(r), cols.get("top_vs_neutral")),
+            names or "[green]clean[/]",
+        )
     console.print(table)
-    if any(not r.complete for r in result.reps):
-        console.print("* the recording ends inside this rep")
+    console.print("[dim]phase times in seconds[/]" + (
+        "; * the recording ends inside this rep" if any(not r.complete for r in result.reps) else ""
+    ))  # fmt: skip
+    mean_range = "-" if m.mean_range_deg is None else f"{m.mean_range_deg:.0f}°"
+    speed = (
+        ""
+        if m.velocity_loss_pct is None
+        else f" · lift speed {-m.velocity_loss_pct:+.0f} % over the set"
+    )
     console.print(
-        f"time under tension {m.time_under_tension_s:.1f} s, tempo spread (CV) "
-        f"{_fmt(m.tempo_consistency_cv, '.2f')}, velocity loss {_fmt(m.velocity_loss_pct, '.0f')} %"
+        f"{m.time_under_tension_s:.1f} s under tension · tempo spread (CV) "
+        f"{_fmt(m.tempo_consistency_cv, '.2f')} · mean range {mean_range}{speed}"
     )
     if result.not_observable:
-        console.print("not observable from this input: " + ", ".join(result.not_observable))
+        console.print(
+            "[dim]not judged from this input: "
+            + ", ".join(x.replace("_", " ") for x in result.not_observable)
+            + "[/]"
+        )
+    if coaching is not None:
+        print_coaching(coaching)
+
+
+def print_cues(coaching: Coaching) -> None:
+    """Only the cues, one numbered line each (what ``--quiet`` prints)."""
+    if not coaching.cues:
+        console.print(
+            "No cues: every rep was clean." if coaching.rep_count else "No cues: no rep was found."
+        )
+        return
+    for k, c in enumerate(coaching.cues, start=1):
+        console.print(f"{k}. {c.text}", soft_wrap=True, markup=False)
+
+
+def print_coaching(coaching: Coaching) -> None:
+    """Cues with their evidence and guide section, what went well, and the load verdict."""
+    g = coaching.goal
+    console.print(
+        f"\n[bold]Coaching[/] ({g.name.lower()}: tempo {g.tempo} lift/top/lower/bottom, "
+        f"{g.reps} reps)"
+    )
+    grid = Table.grid(padding=(0, 1), pad_edge=True)
+    grid.add_column(justify="right", no_wrap=True)
+    grid.add_column()
+    if not coaching.cues:
+        grid.add_row("", "[green]Nothing to change: no fault was found.[/]")
+    for k, c in enumerate(coaching.cues, start=1):
+        style = TIER_STYLES.get(c.tier, "")
+        grid.add_row(
+            f"[{style}]{k}.[/]",
+            f"[bold]{escape(c.cue)}[/] [{style}]{c.tier}[/]\n{escape(c.evidence)}.\n"
+            f"[dim]guide: {escape(c.title.lower())}, `extensor guide --section "
+            f"{c.guide_section}`[/]",
+        )
+    if coaching.also_seen:
+        seen = "; ".join(
+            f"{c.mistake.replace('_', ' ')} ({c.reps_text})" for c in coaching.also_seen
+        )
+        grid.add_row("", f"[dim]also seen: {escape(seen)}[/]")
+    for s in coaching.went_well:
+        grid.add_row("[green]✓[/]", escape(s))
+    v = coaching.verdict
+    style = DECISION_STYLES.get(v.decision, "bold")
+    grid.add_row("", "")
+    grid.add_row("[bold]→[/]", f"[bold]Next set:[/] [{style}]{escape(v.headline)}[/]\n"
+                 f"{escape(v.reason)} {escape(v.action)}")  # fmt: skip
+    console.print(grid)
+
+
+def analysis_json(result: SetAnalysis, coaching: Coaching) -> dict[str, Any]:
+    """The ``--json`` document: the analysis export with the coaching under ``"coaching"``."""
+    data = result.to_dict()
+    data["coaching"] = coaching.to_dict()
+    return data
+
+
+def _write_json(path: Path, data: dict[str, Any]) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            json.dump(data, fh, indent=2, ensure_ascii=False)
+            fh.write("\n")
+        os.chmod(tmp, _FILE_MODE)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def _report(
+    path: Path,
+    result: SetAnalysis,
+    coaching: Coaching,
+    exercise: Exercise,
+    motion: TimeSeries,
+) -> ReportFiles:
+    try:
+        return write_report(path, result, coaching, exercise=exercise, motion=motion)
+    except OSError as err:
+        raise fail(f"{path}: cannot write the report: {err.strerror or err}") from None
 
 
 @app.command()
@@ -81,46 +250,48 @@ def analyze(
     ] = None,
     json_out: Annotated[
         str | None,
-        typer.Option("--json", help="Write the full result as JSON to PATH, or - for stdout."),
+        typer.Option(
+            "--json", help="Write the result and its coaching as JSON to PATH, or - for stdout."
+        ),
     ] = None,
-    quiet: Annotated[bool, typer.Option(help="Print only the faults.")] = False,
+    report: Annotated[
+        Path | None,
+        typer.Option(help="Write the HTML report to PATH (and the guide next to it)."),
+    ] = None,
+    quiet: Annotated[bool, typer.Option(help="Print only the cues.")] = False,
 ) -> None:
-    """Count reps, time the phases, measure range and flag faults in a recorded set."""
+    """Count reps, time the phases, flag faults, and coach the next set."""
     from extensor._analysis import analyze_file
 
     try:
         settings = load_settings(variant=variant, goal=goal)
+        exercise = load_exercise(settings.exercise)
         options: dict[str, Any] = {
             k: v for k, v in {"fps": fps, "angle_zero": angle_zero}.items() if v is not None
         }
-        result = analyze_file(
-            input, goal=settings.goal, variant=settings.variant, input_type=input_type, **options
-        ).result
+        run = analyze_file(
+            input, goal=settings.goal, variant=settings.variant, input_type=input_type,
+            exercise=exercise, **options,
+        )  # fmt: skip
+        coaching = coach_set(run.result, exercise=exercise, goal=settings.goal)
     except ExtensorError as err:
         raise fail(err) from None
-    if json_out == "-":
-        print_json(result.to_dict())
-        return
-    print_analysis(result, quiet=quiet)
-    if json_out:
-        _write_json(Path(json_out), result)
-        console.print(f"JSON written to {json_out}")
-
-
-def _write_json(path: Path, result: SetAnalysis) -> None:
-    import json
-    import os
-    import tempfile
-
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            json.dump(result.to_dict(), fh, indent=2)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    result = run.result
+    to_stdout = json_out == "-"
+    if not to_stdout:
+        print_analysis(result, coaching=coaching, quiet=quiet)
+    if json_out and not to_stdout:
+        _write_json(Path(json_out), analysis_json(result, coaching))
+        if not quiet:
+            console.print(f"JSON written to {json_out}")
+    if report is not None:
+        files = _report(report, result, coaching, exercise, run.motion)
+        if not quiet:
+            (err_console if to_stdout else console).print(
+                f"Report written to {files.report} ({files.size_bytes / 1024:.0f} KB)"
+            )
+    if to_stdout:
+        print_json(analysis_json(result, coaching))
 
 
 @app.command()
@@ -129,22 +300,29 @@ def demo(
         "out"
     ),
 ) -> None:
-    """Generate the bundled example set, analyse it, and show the result (what `make run` does)."""
+    """Analyse the bundled example set, coach it, and write its report (what `make run` does)."""
     from extensor._analysis import analyze_file
     from extensor._example import write_example
 
+    goal, variant = "hypertrophy", "45_degree_bench"
     try:
+        exercise = load_exercise()
         path = write_example(out / "example-set.csv")
-        result = analyze_file(path, goal="hypertrophy", variant="45_degree_bench").result
+        run = analyze_file(path, goal=goal, variant=variant, exercise=exercise)
+        coaching = coach_set(run.result, exercise=exercise, goal=goal)
     except ExtensorError as err:
         raise fail(err) from None
     console.print(
-        f"[bold]Example set[/] (synthetic keypoints, 45-degree bench, goal hypertrophy): {path}"
+        f"[bold]Example set[/]: synthetic keypoints, 45-degree bench, goal {goal} ({path})"
     )
-    print_analysis(result)
+    print_analysis(run.result, coaching=coaching)
     json_path = out / "example-analysis.json"
-    _write_json(json_path, result)
+    _write_json(json_path, analysis_json(run.result, coaching))
+    files = _report(out / "example-report.html", run.result, coaching, exercise, run.motion)
     console.print(f"\nFull result: {json_path}")
     console.print(
-        "Next: `extensor guide`, `extensor plan --goal hypertrophy`, `extensor analyze YOUR_FILE`."
+        f"[bold]Report:[/] {files.report} ({files.size_bytes / 1024:.0f} KB; open it in a browser)"
+    )
+    console.print(
+        "Next: `extensor analyze YOUR_FILE --report set.html`, `extensor plan --goal hypertrophy`."
     )
