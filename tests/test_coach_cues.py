@@ -9,7 +9,7 @@ import pytest
 
 import extensor.coach as coach
 from extensor._analysis import run_analysis
-from extensor.coach import CUE_ORDER, MAX_CUES, Coaching, coach_set, format_reps
+from extensor.coach import MAX_CUES, Coaching, coach_set, cue_order, format_reps
 from extensor.core._results import SetAnalysis
 from extensor.core._synthetic import RepSpec, synthetic_set
 from extensor.knowledge import Exercise, load_exercise
@@ -37,10 +37,10 @@ def coaching_for(
 def test_public_surface_is_pinned() -> None:
     assert sorted(coach.__all__) == sorted(
         [
-            "COACHING_SCHEMA", "CUE_ORDER", "DECISIONS", "KEY_FRAME_PHASES", "MAX_CUES", "TIERS",
-            "TOO_HEAVY_SIGNS", "Coaching", "Cue", "Decision", "KeyFrame", "LoadVerdict",
-            "ReportFiles", "coach_set", "format_reps", "guide_path_for", "judge_load",
-            "render_report", "set_cues", "went_well", "write_report",
+            "COACHING_SCHEMA", "DECISIONS", "KEY_FRAME_PHASES", "MAX_CUES", "TIERS",
+            "Coaching", "Cue", "Decision", "KeyFrame", "LoadVerdict",
+            "ReportFiles", "coach_set", "cue_order", "format_reps", "guide_path_for", "judge_load",
+            "render_report", "set_cues", "too_heavy_signs", "went_well", "write_report",
         ]
     )  # fmt: skip
     for name in coach.__all__:
@@ -79,11 +79,15 @@ def test_safety_comes_before_tempo_before_range(exercise: Exercise) -> None:
     assert [cue.reps for cue in c.cues] == [(2,), (4,), (6,)]
 
 
-def test_cue_order_lists_safety_then_tempo_then_range_and_position() -> None:
-    tiers = list(CUE_ORDER.values())
+def test_cue_order_from_the_data_file_lists_safety_then_tempo_then_range(
+    exercise: Exercise,
+) -> None:
+    """The order comes from each mistake's category and cue_rank in the exercise data file."""
+    order = cue_order(exercise)
+    tiers = list(order.values())
     assert tiers == sorted(tiers, key=coach.TIERS.index)
-    assert list(CUE_ORDER)[:3] == ["past_neutral", "momentum", "bounce"]
-    assert list(CUE_ORDER)[3:6] == ["rushed_lowering", "no_top_pause", "no_settle"]
+    assert list(order)[:3] == ["past_neutral", "momentum", "bounce"]
+    assert list(order)[3:6] == ["rushed_lowering", "no_top_pause", "no_settle"]
 
 
 def test_at_most_three_cues_and_the_rest_kept_in_order(exercise: Exercise) -> None:

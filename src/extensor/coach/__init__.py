@@ -20,7 +20,7 @@ The coaching is pure; only :func:`write_report` touches the disk.
 """
 
 from extensor.coach._coaching import COACHING_SCHEMA, Coaching, coach_set
-from extensor.coach._cues import CUE_ORDER, MAX_CUES, TIERS, Cue, format_reps, set_cues, went_well
+from extensor.coach._cues import MAX_CUES, TIERS, Cue, cue_order, format_reps, set_cues, went_well
 from extensor.coach._report import (
     KEY_FRAME_PHASES,
     KeyFrame,
@@ -29,16 +29,14 @@ from extensor.coach._report import (
     render_report,
     write_report,
 )
-from extensor.coach._verdict import DECISIONS, TOO_HEAVY_SIGNS, Decision, LoadVerdict, judge_load
+from extensor.coach._verdict import DECISIONS, Decision, LoadVerdict, judge_load, too_heavy_signs
 
 __all__ = [
     "COACHING_SCHEMA",
-    "CUE_ORDER",
     "DECISIONS",
     "KEY_FRAME_PHASES",
     "MAX_CUES",
     "TIERS",
-    "TOO_HEAVY_SIGNS",
     "Coaching",
     "Cue",
     "Decision",
@@ -46,11 +44,13 @@ __all__ = [
     "LoadVerdict",
     "ReportFiles",
     "coach_set",
+    "cue_order",
     "format_reps",
     "guide_path_for",
     "judge_load",
     "render_report",
     "set_cues",
+    "too_heavy_signs",
     "went_well",
     "write_report",
 ]

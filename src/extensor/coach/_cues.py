@@ -2,7 +2,7 @@
 
 Every cue is the knowledge base's own cue for a mistake, preceded by the evidence: the
 reps that showed it and the measured value against the limit or the goal's target.
-Cues are ranked safety first, then tempo, then range and position (:data:`CUE_ORDER`);
+Cues are ranked safety first, then tempo, then range and position (:func:`cue_order`);
 :func:`set_cues` returns all of them in that order and :data:`MAX_CUES` is how many a
 lifter is shown at once. :func:`went_well` says what the set did right.
 
@@ -23,14 +23,14 @@ from dataclasses import dataclass
 from typing import Any
 
 from extensor.core._results import Fault, SetAnalysis
-from extensor.knowledge import Exercise, Goal
+from extensor.knowledge import CATEGORIES, Exercise, Goal
 
 __all__ = [
-    "CUE_ORDER",
     "MAX_CUES",
     "TEMPO_MISTAKES",
     "TIERS",
     "Cue",
+    "cue_order",
     "format_reps",
     "set_cues",
     "went_well",
@@ -40,24 +40,22 @@ __all__ = [
 #: once is more than anyone can think about during the next set.
 MAX_CUES = 3
 
-#: Priority tiers, most urgent first. Mistakes that can hurt or that mean the load is
-#: too heavy come before tempo, and tempo before range and position.
-TIERS: tuple[str, ...] = ("safety", "tempo", "range", "position", "breathing")
+#: Priority tiers, most urgent first: the knowledge base's categories in their own order
+#: (safety, tempo, range, position, breathing).
+TIERS: tuple[str, ...] = CATEGORIES
 
-#: Mistake id -> tier, in cue order. Swinging up and bouncing are tempo faults in the
-#: knowledge base, but as cues they rank with safety: both jolt the spine under load.
-#: Mistakes not listed here are ranked by their knowledge-base category, after these.
-CUE_ORDER: dict[str, str] = {
-    "past_neutral": "safety",
-    "momentum": "safety",
-    "bounce": "safety",
-    "rushed_lowering": "tempo",
-    "no_top_pause": "tempo",
-    "no_settle": "tempo",
-    "partial_range": "range",
-    "deep_rounding": "range",
-    "head_not_neutral": "position",
-}
+
+def cue_order(exercise: Exercise, /) -> dict[str, str]:
+    """Mistake id -> tier for the ranked mistakes, in cue order (``cue_rank`` in the data file).
+
+    Mistakes without a rank follow, ordered by their category.
+    """
+    ranked = sorted(
+        (m for m in exercise.mistakes.values() if m.cue_rank is not None),
+        key=lambda m: (TIERS.index(m.category), m.cue_rank or 0),
+    )
+    return {m.id: m.category for m in ranked}
+
 
 #: Mistakes that mean a rep left the goal's tempo.
 TEMPO_MISTAKES = frozenset({"momentum", "bounce", "rushed_lowering", "no_top_pause", "no_settle"})
@@ -310,21 +308,17 @@ def _evidence(mistake: str, title: str, faults: Sequence[Fault], goal: Goal) -> 
 
 
 def _rank(exercise: Exercise, mistake: str, first_rep: float) -> tuple[int, int, float]:
-    order = list(CUE_ORDER)
-    if mistake in CUE_ORDER:
-        return (TIERS.index(CUE_ORDER[mistake]), order.index(mistake), first_rep)
-    category = exercise.mistakes[mistake].category if mistake in exercise.mistakes else "position"
-    return (TIERS.index(category), len(order), first_rep)
+    order = list(cue_order(exercise))
+    tier = TIERS.index(_tier(exercise, mistake))
+    return (tier, order.index(mistake) if mistake in order else len(order), first_rep)
 
 
 def _tier(exercise: Exercise, mistake: str) -> str:
-    if mistake in CUE_ORDER:
-        return CUE_ORDER[mistake]
     return exercise.mistakes[mistake].category if mistake in exercise.mistakes else "position"
 
 
 def set_cues(result: SetAnalysis, /, *, exercise: Exercise, goal: Goal) -> tuple[Cue, ...]:
-    """One cue per mistake seen in ``result``, most urgent first (see :data:`CUE_ORDER`).
+    """One cue per mistake seen in ``result``, most urgent first (see :func:`cue_order`).
 
     Show the first :data:`MAX_CUES` to the lifter; the rest are for the full report.
     Faults of mistakes the knowledge base does not know are skipped.

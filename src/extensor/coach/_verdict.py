@@ -3,7 +3,7 @@
 The rule, checked in order:
 
 1. no complete rep: keep the load (nothing to judge);
-2. any rep swung or snapped up, or went past neutral (:data:`TOO_HEAVY_SIGNS`): too heavy;
+2. any rep swung or snapped up, or went past neutral (:func:`too_heavy_signs`): too heavy;
 3. any other fault: keep the load and fix the faults first;
 4. the goal does not progress load (warm-up, technique): keep it;
 5. every rep clean but fewer full reps than the top of the goal's rep range: keep the
@@ -33,19 +33,22 @@ from extensor.coach._cues import format_reps
 from extensor.core._results import SetAnalysis
 from extensor.knowledge import Exercise, Goal
 
-__all__ = ["DECISIONS", "TOO_HEAVY_SIGNS", "Decision", "LoadVerdict", "judge_load"]
+__all__ = ["DECISIONS", "Decision", "LoadVerdict", "judge_load", "too_heavy_signs"]
 
 Decision = Literal["too_heavy", "keep", "may_go_up"]
 #: The three verdicts, lightest load first.
 DECISIONS: tuple[Decision, ...] = ("too_heavy", "keep", "may_go_up")
 
-#: Faults that mean the load is too heavy: a lift that has to be thrown (swinging,
-#: snapping up) or a rep that cannot hold the neutral line. A bounce or a rushed
-#: lowering is a control fault to fix at the same load.
-TOO_HEAVY_SIGNS: dict[str, str] = {
-    "momentum": "swung or snapped up",
-    "past_neutral": "lost the neutral line at the top",
-}
+
+def too_heavy_signs(exercise: Exercise, /) -> dict[str, str]:
+    """Mistake id -> what the lifter did, for the mistakes that mean the load is too heavy
+    (``load_too_heavy_sign`` in the data file: a thrown lift, a lost neutral line)."""
+    return {
+        m.id: m.load_too_heavy_sign
+        for m in exercise.mistakes.values()
+        if m.load_too_heavy_sign is not None
+    }
+
 
 _HEADLINES: dict[Decision, str] = {
     "too_heavy": "Too heavy: go lighter",
@@ -111,7 +114,7 @@ def judge_load(result: SetAnalysis, /, *, exercise: Exercise, goal: Goal) -> Loa
         )
 
     signs = []
-    for mistake, what in TOO_HEAVY_SIGNS.items():
+    for mistake, what in too_heavy_signs(exercise).items():
         reps = result.reps_with(mistake)
         if reps:
             signs.append(f"{format_reps(reps)} {what}")

@@ -248,6 +248,10 @@ class Mistake(_Model):
     observable_from: tuple[Observable, ...]
     detection: Detection | None = None
     sources: tuple[Id, ...] = Field(min_length=1)
+    #: Order among the cues of one set (1 = first); unranked mistakes follow, by category.
+    cue_rank: int | None = Field(default=None, ge=1)
+    #: Set on mistakes that mean the load is too heavy: what the lifter did, for the verdict.
+    load_too_heavy_sign: Text | None = None
 
     @property
     def observable(self) -> bool:
