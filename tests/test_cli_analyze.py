@@ -159,3 +159,23 @@ def test_demo_writes_the_example_report_and_prints_its_path(tmp_path: Path) -> N
     assert "Next set: Too heavy: go lighter" in result.stdout
     data = json.loads((tmp_path / "example-analysis.json").read_text(encoding="utf-8"))
     assert [c["mistake"] for c in data["coaching"]["cues"]] == ["past_neutral", "rushed_lowering"]
+
+
+def test_unwritable_json_path_exits_1_with_one_line_error(faulty_csv: Path, tmp_path: Path) -> None:
+    """A --json path under a plain file cannot be created: one error line, exit 1, no traceback."""
+    blocker = tmp_path / "file"
+    blocker.write_text("x", encoding="utf-8")
+    result = runner.invoke(app, ["analyze", str(faulty_csv), "--json", str(blocker / "r.json")])
+    assert result.exit_code == 1
+    error = result.stderr.strip()
+    assert error.startswith("error: cannot write the JSON result")
+    assert len(error.splitlines()) == 1
+
+
+def test_written_files_get_ordinary_permissions(tmp_path: Path) -> None:
+    """Reports, JSON and the example CSV are readable by others (0666 less the umask), not 0600."""
+    result = runner.invoke(app, ["demo", "--out", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    for name in ("example-set.csv", "example-analysis.json", "example-report.html"):
+        mode = (tmp_path / name).stat().st_mode & 0o777
+        assert mode & 0o044 == 0o044, (name, oct(mode))

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from extensor._analysis import AnalysisRun, run_analysis
-from extensor._errors import InputFormatError
+from extensor._errors import ExtensorError, InputFormatError
 from extensor._example import example_set
 from extensor.coach import (
     Coaching,
@@ -285,7 +285,7 @@ def test_write_report_leaves_no_temporary_file_when_the_rename_fails(
     def broken_replace(src: str, dst: str) -> None:
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr("extensor.coach._report.os.replace", broken_replace)
-    with pytest.raises(OSError, match="No space left"):
+    monkeypatch.setattr("extensor._files.os.replace", broken_replace)
+    with pytest.raises(ExtensorError, match="No space left"):
         write_report(tmp_path / "set.html", run.result, coaching, exercise=exercise)
     assert list(tmp_path.iterdir()) == []

@@ -8,8 +8,6 @@ under ``"coaching"`` (``docs/coaching.md``), ``--report`` writes the HTML report
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -20,6 +18,7 @@ from rich.table import Table
 
 from extensor._config import load_settings
 from extensor._errors import ExtensorError
+from extensor._files import atomic_write
 from extensor.cli._app import app, console, err_console, fail, print_json
 from extensor.coach import Coaching, ReportFiles, coach_set, write_report
 from extensor.core._results import Rep, SetAnalysis
@@ -42,8 +41,6 @@ DECISION_STYLES: dict[str, str] = {
     "keep": "bold",
     "may_go_up": "bold green",
 }
-#: Permissions of the JSON file written (a temporary file starts private).
-_FILE_MODE = 0o644
 #: Which phase column a mistake is about (the cell is coloured when the rep shows it).
 _FAULT_COLUMN: dict[str, str] = {
     "momentum": "lift",
@@ -206,17 +203,10 @@ def analysis_json(result: SetAnalysis, coaching: Coaching) -> dict[str, Any]:
 
 
 def _write_json(path: Path, data: dict[str, Any]) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            json.dump(data, fh, indent=2, ensure_ascii=False)
-            fh.write("\n")
-        os.chmod(tmp, _FILE_MODE)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+        atomic_write(path, json.dumps(data, indent=2, ensure_ascii=False) + "\n")
+    except ExtensorError as err:
+        raise fail(f"cannot write the JSON result: {err}") from None
 
 
 def _report(
@@ -228,8 +218,8 @@ def _report(
 ) -> ReportFiles:
     try:
         return write_report(path, result, coaching, exercise=exercise, motion=motion)
-    except OSError as err:
-        raise fail(f"{path}: cannot write the report: {err.strerror or err}") from None
+    except ExtensorError as err:
+        raise fail(f"cannot write the report: {err}") from None
 
 
 @app.command()

@@ -24,8 +24,6 @@ from __future__ import annotations
 
 import base64
 import html
-import os
-import tempfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -34,6 +32,7 @@ import numpy as np
 
 from extensor import __version__
 from extensor._errors import InputFormatError
+from extensor._files import atomic_write
 from extensor.coach._coaching import Coaching
 from extensor.coach._svg import (
     PHASE_COLORS,
@@ -59,8 +58,6 @@ __all__ = [
 #: Positions of a rep a key frame may show.
 KEY_FRAME_PHASES: tuple[str, ...] = ("bottom", "top")
 _PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
-#: Permissions of written files (a temporary file starts private).
-_FILE_MODE = 0o644
 
 #: Which phase column of the rep table (and tempo bar) a mistake is about.
 _FAULT_PHASE: dict[str, str] = {
@@ -493,19 +490,6 @@ def render_report(
     )
 
 
-def _atomic_write(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
-        os.chmod(tmp, _FILE_MODE)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
 def write_report(
     path: str | Path,
     result: SetAnalysis,
@@ -525,12 +509,12 @@ def write_report(
     report = Path(path)
     guide = guide_path_for(report) if with_guide else None
     if guide is not None:
-        _atomic_write(guide, _guide_html(exercise, result.variant))
+        atomic_write(guide, _guide_html(exercise, result.variant))
     text = render_report(
         result, coaching, exercise=exercise, motion=motion, key_frames=key_frames,
         guide_href=guide.name if guide is not None else None,
     )  # fmt: skip
-    _atomic_write(report, text)
+    atomic_write(report, text)
     return ReportFiles(report=report, guide=guide, size_bytes=len(text.encode("utf-8")))
 
 

@@ -68,14 +68,11 @@ the ``extensor_csv`` adapter (full description in ``docs/formats.md``)::
 from __future__ import annotations
 
 import codecs
-import contextlib
 import csv
 import io
 import json
 import math
-import os
 import re
-import tempfile
 from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -84,7 +81,8 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from extensor._errors import ConfigError, EmptyInputError, ExtensorError, InputFormatError
+from extensor._errors import ConfigError, EmptyInputError, InputFormatError
+from extensor._files import atomic_write
 from extensor.core import KEYPOINT_UNITS, POINT_NAMES, TimeSeries, keypoint_names, keypoint_series
 from extensor.core._timeseries import FloatArray
 from extensor.io._base import Adapter
@@ -1320,25 +1318,5 @@ def write_extensor_csv(ts: TimeSeries, path: str | Path) -> Path:
     buf = io.StringIO()
     buf.write("\n".join(head) + "\n")
     np.savetxt(buf, table, fmt=f"%.{CSV_SIGNIFICANT_DIGITS}g", delimiter=",")
-    atomic_write_text(p, buf.getvalue())
+    atomic_write(p, buf.getvalue())
     return p
-
-
-def atomic_write_text(path: Path, text: str) -> None:
-    """Write ``text`` to a temporary file beside ``path``, then rename it over ``path``."""
-    try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    except OSError as err:
-        raise ExtensorError(f"cannot be written: {err.strerror or err}", source=path) from None
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
-            fh.write(text)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException as err:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        if isinstance(err, OSError):
-            raise ExtensorError(f"cannot be written: {err.strerror or err}", source=path) from None
-        raise
