@@ -24,7 +24,8 @@ FAULTY = [CLEAN] * 4 + [RepSpec(top_deg=20.0), RepSpec(top_deg=20.0, lower_s=1.0
 def isolated_settings(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     """No user config file or EXTENSOR_* variable leaks into the commands."""
     monkeypatch.setenv("EXTENSOR_CONFIG", str(tmp_path / "no-config.toml"))
-    for name in ("GOAL", "LEVEL", "EXERCISE", "VARIANT"):
+    monkeypatch.setenv("EXTENSOR_DATA_DIR", str(tmp_path / "data"))
+    for name in ("GOAL", "LEVEL", "EXERCISE", "VARIANT", "DB"):
         monkeypatch.delenv(f"EXTENSOR_{name}", raising=False)
 
 
@@ -179,3 +180,37 @@ def test_written_files_get_ordinary_permissions(tmp_path: Path) -> None:
     for name in ("example-set.csv", "example-analysis.json", "example-report.html"):
         mode = (tmp_path / name).stat().st_mode & 0o777
         assert mode & 0o044 == 0o044, (name, oct(mode))
+
+
+def test_save_stores_the_analysed_set_with_its_reps(faulty_csv: Path, tmp_path: Path) -> None:
+    """--save --load puts the set and its 6 analysed reps in the log; history shows them."""
+    db = str(tmp_path / "log.db")
+    result = runner.invoke(
+        app, ["analyze", str(faulty_csv), "--save", "--load", "40kg", "--db", db]
+    )
+    assert result.exit_code == 0, result.output
+    from extensor.store import Store, load_history, resolve_db_url
+
+    with Store(resolve_db_url(db=db)) as store:
+        history = load_history(store)
+    sets = [s for session in history for s in session.sets]
+    assert len(sets) == 1
+    assert sets[0].reps == 6
+    assert sets[0].load == 40.0
+
+
+def test_save_without_load_is_a_one_line_usage_error(faulty_csv: Path) -> None:
+    """--save needs to know the load: exit 1 and say so."""
+    result = runner.invoke(app, ["analyze", str(faulty_csv), "--save"])
+    assert result.exit_code == 1
+    assert "--save needs --load" in result.stderr
+
+
+def test_goal_falls_back_to_the_stored_profile(faulty_csv: Path, tmp_path: Path) -> None:
+    """With no --goal, analyze judges the set for the profile's goal."""
+    db = str(tmp_path / "log.db")
+    made = runner.invoke(app, ["profile", "--goal", "strength", "--db", db])
+    assert made.exit_code == 0, made.output
+    result = runner.invoke(app, ["analyze", str(faulty_csv), "--db", db])
+    assert result.exit_code == 0, result.output
+    assert "goal strength" in result.stdout

@@ -9,6 +9,7 @@ from extensor._errors import (
     InputFormatError,
     KnowledgeBaseError,
     MissingExtraError,
+    StoreError,
 )
 
 __version__ = "0.1.0"
@@ -22,5 +23,6 @@ __all__ = [
     "InputFormatError",
     "KnowledgeBaseError",
     "MissingExtraError",
+    "StoreError",
     "__version__",
 ]

@@ -9,6 +9,7 @@ Every error extensor raises on purpose is a subclass of :class:`ExtensorError`::
     │   ├── InputFormatError    wrong type, delimiter, columns, non-numeric values, bad timestamps
     │   └── EmptyInputError     no samples, a single frame, or nothing usable after cleaning
     ├── AnalysisError           the recording was read but cannot be analysed (no movement, ...)
+    ├── StoreError              the training log cannot be opened, read or written
     └── MissingExtraError       an optional dependency is not installed (also an ImportError)
 
 Messages follow one pattern: what was expected, what was found, and where
@@ -34,6 +35,7 @@ __all__ = [
     "InputFormatError",
     "KnowledgeBaseError",
     "MissingExtraError",
+    "StoreError",
 ]
 
 
@@ -72,6 +74,10 @@ class EmptyInputError(InputError):
 
 class AnalysisError(ExtensorError):
     """The recording was read but cannot be analysed (for example: no movement at all)."""
+
+
+class StoreError(ExtensorError):
+    """The training log cannot be opened, read or written (the database said why)."""
 
 
 class MissingExtraError(ExtensorError, ImportError):

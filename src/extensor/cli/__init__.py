@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import sys
 
+from rich.markup import escape
+
 from extensor._errors import ExtensorError
 from extensor.cli import _commands  # noqa: F401  (registers the commands)
 from extensor.cli._app import app, err_console
@@ -16,5 +18,5 @@ def main() -> None:
     try:
         app()
     except ExtensorError as err:  # pragma: no cover - commands normally catch their own
-        err_console.print(f"[bold red]error:[/] {err}", soft_wrap=True)
+        err_console.print(f"[bold red]error:[/] {escape(str(err))}", soft_wrap=True)
         sys.exit(1)

@@ -249,12 +249,39 @@ def analyze(
         typer.Option(help="Write the HTML report to PATH (and the guide next to it)."),
     ] = None,
     quiet: Annotated[bool, typer.Option(help="Print only the cues.")] = False,
+    save: Annotated[
+        bool, typer.Option(help="Store the analysed set in the training log (needs --load).")
+    ] = False,
+    load: Annotated[
+        str | None, typer.Option(help="Load used, for --save: 40kg, 90lb, 40 (profile unit), bw.")
+    ] = None,
+    rpe: Annotated[
+        float | None, typer.Option(help="Rate of perceived exertion, for --save.")
+    ] = None,
+    rir: Annotated[int | None, typer.Option(help="Reps in reserve, for --save.")] = None,
+    pain: Annotated[bool, typer.Option(help="Pain during the set, for --save.")] = False,
+    note: Annotated[
+        str | None, typer.Option(help="A note stored with the set, for --save.")
+    ] = None,
+    db: Annotated[
+        str | None, typer.Option(help="Training log database (file or URL); default in data dir.")
+    ] = None,
 ) -> None:
-    """Count reps, time the phases, flag faults, and coach the next set."""
-    from extensor._analysis import analyze_file
+    """Count reps, time the phases, flag faults, and coach the next set.
 
+    Goal and variant: the flags, else the stored profile (`extensor profile`), else settings.
+    """
+    from extensor._analysis import analyze_file
+    from extensor.cli._log_cmds import save_run_to_log, stored_profile
+
+    if save and load is None:
+        raise fail("--save needs --load (for example --load 40kg, or --load bw)")
     try:
-        settings = load_settings(variant=variant, goal=goal)
+        profile = stored_profile(db) if goal is None or variant is None else None
+        settings = load_settings(
+            variant=variant or (profile.variant if profile else None),
+            goal=goal or (profile.goal if profile else None),
+        )
         exercise = load_exercise(settings.exercise)
         options: dict[str, Any] = {
             k: v for k, v in {"fps": fps, "angle_zero": angle_zero}.items() if v is not None
@@ -280,6 +307,12 @@ def analyze(
             (err_console if to_stdout else console).print(
                 f"Report written to {files.report} ({files.size_bytes / 1024:.0f} KB)"
             )
+    if save and load is not None:
+        try:
+            line = save_run_to_log(run, load=load, db=db, rpe=rpe, rir=rir, pain=pain, note=note)
+        except ExtensorError as err:
+            raise fail(err) from None
+        (err_console if to_stdout else console).print(line)
     if to_stdout:
         print_json(analysis_json(result, coaching))
 

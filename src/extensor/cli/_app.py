@@ -12,6 +12,7 @@ from typing import Any
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 
 from extensor._errors import ExtensorError
 
@@ -30,7 +31,7 @@ err_console = Console(stderr=True, highlight=False)
 
 def fail(err: ExtensorError | str) -> typer.Exit:
     """Print a one-line error and return the exit to raise (code 1)."""
-    err_console.print(f"[bold red]error:[/] {err}", soft_wrap=True)
+    err_console.print(f"[bold red]error:[/] {escape(str(err))}", soft_wrap=True)
     return typer.Exit(code=1)
 
 

@@ -1,0 +1,1 @@
+"""Alembic migrations of the training log (run by :meth:`extensor.store.Store.migrate`)."""
