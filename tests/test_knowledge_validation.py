@@ -77,7 +77,7 @@ def test_wrong_unit_lists_the_allowed_units(tmp_path: Path) -> None:
     message = load_error(tmp_path, set_key(header, "unit", 'unit = "sec"'))
     assert (
         "mistakes.bounce.detection.params.max_bottom_dwell_s.unit: "
-        "must be one of deg, s, deg/s, fraction, Hz, count, got 'sec'"
+        "must be one of deg, s, deg/s, fraction, Hz, count, px, got 'sec'"
     ) in message
 
 

@@ -83,7 +83,7 @@ Id = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9_]*$")]
 #: Prose: whitespace is collapsed to single spaces; must not be empty.
 Text = Annotated[str, AfterValidator(_collapse)]
 
-Unit = Literal["deg", "s", "deg/s", "fraction", "Hz", "count"]
+Unit = Literal["deg", "s", "deg/s", "fraction", "Hz", "count", "px"]
 Observable = Literal["video", "imu", "encoder"]
 Category = Literal["safety", "tempo", "range", "position", "breathing"]
 LevelId = Literal["beginner", "intermediate", "advanced"]
@@ -145,7 +145,12 @@ REQUIRED_ANALYSIS_PARAMS: Mapping[str, str] = {
     "max_unusable_share": "fraction",
     "min_rotation_axis_share": "fraction",
     "max_hip_travel_thighs": "fraction",
-    "min_side_view_ratio": "fraction",
+    "max_side_view_spread": "fraction",
+    "camera_side_view_quantile": "fraction",
+    "camera_min_confidence": "fraction",
+    "camera_min_visible_share": "fraction",
+    "camera_min_short_side_px": "px",
+    "camera_max_gap_intervals": "count",
 }
 
 

@@ -1,0 +1,292 @@
+"""Write the clip again with the skeleton, the trunk angle, the neutral line, reps, phase, faults.
+
+The analysis fills an :class:`Overlay` (one row per analysed sample); this module only
+draws it. Each video frame shows the overlay row and the keypoint sample nearest in
+time (nothing when the nearest sample is further than :data:`MAX_SAMPLE_DISTANCE`
+sample intervals away, e.g. in a gap where nobody was found).
+
+The neutral line runs from the knee through the hip and on past the hip by one trunk
+length: it is where the trunk stops when shoulder, hip and knee are in one line. It is
+drawn only where ``neutral_visible`` is true.
+
+The file is written to a hidden temporary file next to ``out_path`` and moved into place
+only when every frame is written; on any error the temporary file is removed, so a
+partial video is never left looking complete.
+
+>>> import numpy as np
+>>> ov = Overlay(time=[0.0, 0.5], angle_deg=[-60.0, 5.0], neutral_visible=[True, True],
+...              rep_index=[0, 1], phase=["bottom", "top"], faults=[(0.5, "past_neutral")])
+>>> ov.row_at(0.4), ov.faults_at(1.0), ov.faults_at(1.5)
+(1, ['past_neutral'], [])
+"""
+
+from __future__ import annotations
+
+import contextlib
+import math
+import os
+import tempfile
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+import numpy as np
+from numpy.typing import ArrayLike, NDArray
+
+from extensor._errors import ConfigError, InputFormatError
+from extensor.core import TimeSeries
+from extensor.core._timeseries import FloatArray, validate_time
+from extensor.video._decode import FrameSource, import_cv2
+
+__all__ = [
+    "FAULT_FLASH_S",
+    "MAX_SAMPLE_DISTANCE",
+    "OUTPUT_SUFFIXES",
+    "Overlay",
+    "write_annotated_video",
+]
+
+#: How long a fault label stays on screen after the instant it was detected, in s: long
+#: enough to read one word at normal playback speed.
+FAULT_FLASH_S = 0.8
+
+#: A keypoint sample is drawn on frames up to this many median sample intervals from it.
+MAX_SAMPLE_DISTANCE = 1.5
+
+#: Points drawn from this confidence on (MediaPipe's visibility); below it they are guesses.
+DRAW_MIN_CONFIDENCE = 0.5
+
+#: Containers the mp4v codec can be written into.
+OUTPUT_SUFFIXES = (".mp4", ".m4v", ".mov", ".avi")
+
+#: Bones drawn, by point name.
+SKELETON: tuple[tuple[str, str], ...] = (
+    ("left_ear", "left_shoulder"), ("right_ear", "right_shoulder"),
+    ("left_shoulder", "right_shoulder"), ("left_hip", "right_hip"),
+    ("left_shoulder", "left_elbow"), ("left_elbow", "left_wrist"),
+    ("right_shoulder", "right_elbow"), ("right_elbow", "right_wrist"),
+    ("left_shoulder", "left_hip"), ("right_shoulder", "right_hip"),
+    ("left_hip", "left_knee"), ("left_knee", "left_ankle"),
+    ("right_hip", "right_knee"), ("right_knee", "right_ankle"),
+    ("left_ankle", "left_heel"), ("left_heel", "left_foot_index"),
+    ("right_ankle", "right_heel"), ("right_heel", "right_foot_index"),
+)  # fmt: skip
+
+# BGR colours
+_BONE = (235, 235, 235)
+_TRUNK = (0, 200, 255)
+_NEUTRAL = (80, 220, 80)
+_TEXT = (255, 255, 255)
+_SHADOW = (0, 0, 0)
+_FAULT = (40, 40, 230)
+
+
+@dataclass(frozen=True)
+class Overlay:
+    """Per-sample values the analysis fills for the annotated video.
+
+    ``time`` (s, increasing), ``angle_deg`` (signed trunk angle, 0 = neutral, positive
+    past neutral), ``neutral_visible`` (draw the neutral line), ``rep_index`` (reps
+    completed so far), ``phase`` (label), ``faults`` ((time s, label) pairs, each shown
+    for :data:`FAULT_FLASH_S`), ``side`` (the side facing the camera: whose knee, hip
+    and shoulder are used).
+    """
+
+    time: ArrayLike
+    angle_deg: ArrayLike
+    neutral_visible: ArrayLike
+    rep_index: ArrayLike
+    phase: Sequence[str]
+    faults: Sequence[tuple[float, str]] = field(default_factory=tuple)
+    side: Literal["left", "right"] = "left"
+
+    def __post_init__(self) -> None:
+        time = validate_time(self.time)
+        n = time.size
+        angle = np.asarray(self.angle_deg, dtype=np.float64)
+        visible = np.asarray(self.neutral_visible, dtype=bool)
+        reps = np.asarray(self.rep_index, dtype=np.int64)
+        phase = tuple(str(p) for p in self.phase)
+        for name, arr in (("angle_deg", angle), ("neutral_visible", visible), ("rep_index", reps)):
+            if arr.shape != (n,):
+                raise InputFormatError(f"Overlay.{name} must have shape ({n},), got {arr.shape}")
+        if len(phase) != n:
+            raise InputFormatError(f"Overlay.phase must hold {n} labels, got {len(phase)}")
+        if self.side not in ("left", "right"):
+            raise InputFormatError(f"Overlay.side must be 'left' or 'right', got {self.side!r}")
+        faults = tuple(sorted((float(t), str(label)) for t, label in self.faults))
+        for attr, value in (
+            ("time", time),
+            ("angle_deg", angle),
+            ("neutral_visible", visible),
+            ("rep_index", reps),
+            ("phase", phase),
+            ("faults", faults),
+        ):
+            object.__setattr__(self, attr, value)
+
+    def row_at(self, t: float) -> int:
+        """Index of the overlay sample nearest to time ``t``."""
+        time: FloatArray = np.asarray(self.time)
+        i = int(np.searchsorted(time, t))
+        if i <= 0:
+            return 0
+        if i >= time.size:
+            return int(time.size - 1)
+        return i if time[i] - t < t - time[i - 1] else i - 1
+
+    def faults_at(self, t: float) -> list[str]:
+        """Labels of the faults flashed at time ``t`` (detected in the last :data:`FAULT_FLASH_S`)."""
+        return [label for ft, label in self.faults if ft <= t < ft + FAULT_FLASH_S]
+
+
+class _Points:
+    """Keypoints looked up by time, in pixels of the displayed frame."""
+
+    def __init__(self, keypoints: TimeSeries, width: int, height: int) -> None:
+        self.ts = keypoints
+        scale = np.ones(3)
+        if any(u == "normalized" for u in keypoints.units.values()):
+            scale = np.array([width, height, 1.0])
+        self.data = {
+            n: v * scale for n, v in keypoints.data.items() if v.ndim == 2 and v.shape[1] == 3
+        }
+        steps = np.diff(keypoints.time)
+        self.reach = MAX_SAMPLE_DISTANCE * float(np.median(steps)) if steps.size else math.inf
+
+    def at(self, t: float) -> dict[str, tuple[int, int]] | None:
+        i = self.ts.get_index_at_time(t)
+        if abs(float(self.ts.time[i]) - t) > self.reach:
+            return None
+        found: dict[str, tuple[int, int]] = {}
+        for name, values in self.data.items():
+            x, y, conf = values[i]
+            if conf >= DRAW_MIN_CONFIDENCE and math.isfinite(x) and math.isfinite(y):
+                found[name] = (round(x), round(y))
+        return found
+
+
+def _text(
+    cv2: Any,
+    img: NDArray[np.uint8],
+    text: str,
+    org: tuple[int, int],
+    scale: float,
+    color: tuple[int, int, int],
+) -> None:
+    thick = max(1, round(scale * 2))
+    cv2.putText(img, text, org, cv2.FONT_HERSHEY_SIMPLEX, scale, _SHADOW, thick + 2, cv2.LINE_AA)
+    cv2.putText(img, text, org, cv2.FONT_HERSHEY_SIMPLEX, scale, color, thick, cv2.LINE_AA)
+
+
+def _draw(
+    cv2: Any,
+    img: NDArray[np.uint8],
+    t: float,
+    points: dict[str, tuple[int, int]] | None,
+    overlay: Overlay,
+) -> None:
+    h, w = img.shape[:2]
+    unit = max(h, w) / 1000.0
+    line = max(1, round(3 * unit))
+    if points:
+        for a, b in SKELETON:
+            if a in points and b in points:
+                cv2.line(img, points[a], points[b], _BONE, line, cv2.LINE_AA)
+        for xy in points.values():
+            cv2.circle(img, xy, line + 1, _BONE, -1, cv2.LINE_AA)
+    row = overlay.row_at(t)
+    side = overlay.side
+    shoulder, hip, knee = (f"{side}_{p}" for p in ("shoulder", "hip", "knee"))
+    if points and hip in points and shoulder in points:
+        cv2.line(img, points[hip], points[shoulder], _TRUNK, line + 2, cv2.LINE_AA)
+    neutral = np.asarray(overlay.neutral_visible)
+    if points and bool(neutral[row]) and hip in points and knee in points:
+        hx, hy = points[hip]
+        kx, ky = points[knee]
+        thigh = math.hypot(hx - kx, hy - ky)
+        if thigh > 0:
+            if shoulder in points:
+                reach = math.hypot(points[shoulder][0] - hx, points[shoulder][1] - hy)
+            else:
+                reach = thigh
+            end = (round(hx + (hx - kx) / thigh * reach), round(hy + (hy - ky) / thigh * reach))
+            cv2.line(img, (kx, ky), end, _NEUTRAL, max(1, line - 1), cv2.LINE_AA)
+    scale = 0.9 * unit * 1.6
+    margin = round(20 * unit) + 10
+    step = round(45 * unit) + 12
+    angle = float(np.asarray(overlay.angle_deg)[row])
+    angle_text = f"trunk {angle:+.0f} deg" if math.isfinite(angle) else "trunk -- deg"
+    _text(cv2, img, angle_text, (margin, margin + step), scale, _TEXT)
+    _text(
+        cv2,
+        img,
+        f"rep {int(np.asarray(overlay.rep_index)[row])}",
+        (margin, margin + 2 * step),
+        scale,
+        _TEXT,
+    )
+    _text(cv2, img, str(overlay.phase[row]), (margin, margin + 3 * step), scale, _TEXT)
+    for k, label in enumerate(overlay.faults_at(t)):
+        y = h - margin - k * step
+        _text(cv2, img, label.replace("_", " ").upper(), (margin, y), scale * 1.2, _FAULT)
+
+
+def write_annotated_video(
+    src_path: str | Path,
+    out_path: str | Path,
+    keypoints: TimeSeries,
+    overlay: Overlay,
+    *,
+    fps: float | None = None,
+) -> Path:
+    """Draw ``keypoints`` and ``overlay`` on every frame of ``src_path``; write ``out_path``.
+
+    The output has the source's frames (rotated upright) at its nominal frame rate,
+    encoded with mp4v. Returns the path written. ``fps`` is for image folders.
+    """
+    cv2 = import_cv2()
+    out = Path(out_path)
+    if out.suffix.lower() not in OUTPUT_SUFFIXES:
+        raise ConfigError(
+            f"annotated video must end in {'/'.join(OUTPUT_SUFFIXES)}, got {out.name!r}"
+        )
+    if not out.parent.is_dir():
+        raise ConfigError(
+            "the folder to write the annotated video into does not exist", source=out.parent
+        )
+    source = FrameSource(src_path, fps=fps)
+    info = source.info
+    rate = info.fps if math.isfinite(info.fps) and info.fps > 0 else 30.0
+    points = _Points(keypoints, info.width, info.height)
+    fd, tmp_name = tempfile.mkstemp(
+        prefix=f".{out.stem}.", suffix=f".partial{out.suffix}", dir=out.parent
+    )
+    os.close(fd)
+    tmp = Path(tmp_name)
+    writer: Any = None
+    try:
+        writer = cv2.VideoWriter(
+            str(tmp), cv2.VideoWriter_fourcc(*"mp4v"), rate, (info.width, info.height)
+        )
+        if not writer.isOpened():
+            raise ConfigError("OpenCV cannot write an mp4v video here", source=out)
+        written = 0
+        for frame in source.frames():
+            image = frame.image
+            _draw(cv2, image, frame.time, points.at(frame.time), overlay)
+            writer.write(image)
+            written += 1
+        writer.release()
+        writer = None
+        if written == 0:
+            raise InputFormatError("no frame to write", source=src_path)
+        os.replace(tmp, out)
+    except BaseException:
+        if writer is not None:
+            writer.release()
+        with contextlib.suppress(FileNotFoundError):
+            tmp.unlink()
+        raise
+    return out
