@@ -188,5 +188,17 @@ def test_facing_left_or_right_gives_the_same_signed_angles():
             neutral_reference="trunk_in_line_with_thigh",
             min_confidence=0.3,
             max_hip_travel=0.5,
+            face_line_offset_deg=EX.analysis_param("face_line_offset_deg"),
         )
         np.testing.assert_allclose(m.channel("extension"), s.motion.channel("extension"), atol=1e-6)
+
+
+def test_generator_conventions_match_the_data_file():
+    """The truth's phase convention and the stick figure's face line use the data file's values,
+    so a change there cannot silently desynchronise the tests' ground truth."""
+    import inspect
+
+    defaults = inspect.signature(synthetic_set).parameters
+    assert defaults["standstill_fraction"].default == EX.analysis_param("standstill_fraction")
+    assert defaults["rest_onset_fraction"].default == EX.analysis_param("rest_onset_fraction")
+    assert defaults["face_line_offset_deg"].default == EX.analysis_param("face_line_offset_deg")

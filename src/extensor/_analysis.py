@@ -22,6 +22,7 @@ from extensor.core._results import SetAnalysis
 from extensor.knowledge import Exercise, load_exercise
 
 __all__ = [
+    "BLOCKING_CAMERA_WARNINGS",
     "AnalysisRun",
     "analysis_params",
     "analyze_file",
@@ -85,11 +86,13 @@ def to_motion(ts: TimeSeries, /, *, exercise: Exercise, variant: str) -> TimeSer
     if kind == "motion":
         return ts
     if kind == "keypoints":
+        ts = _camera_notices(ts)
         return keypoints_to_motion(
             ts,
             neutral_reference=exercise.variant(variant).neutral_reference,
             min_confidence=exercise.analysis_param("min_keypoint_confidence"),
             max_hip_travel=exercise.analysis_param("max_hip_travel_thighs"),
+            face_line_offset_deg=exercise.analysis_param("face_line_offset_deg"),
         )
     if kind == "angle":
         return encoder_to_motion(ts)
@@ -99,6 +102,30 @@ def to_motion(ts: TimeSeries, /, *, exercise: Exercise, variant: str) -> TimeSer
         f"recording kind must be keypoints, angle, imu or motion, got {kind!r}",
         source=ts.info.get("source"),
     )
+
+
+#: Camera problems after which no angle or timing fault can be judged from a video.
+BLOCKING_CAMERA_WARNINGS = frozenset(
+    {"no_person", "not_side_view", "body_out_of_frame", "low_frame_rate"}
+)
+
+
+def _camera_notices(ts: TimeSeries) -> TimeSeries:
+    """Carry a video's camera warnings into the notices; block judging after serious ones."""
+    warnings = list(ts.info.get("warnings", []))
+    if not warnings:
+        return ts
+    blocking = sorted({w["code"] for w in warnings} & BLOCKING_CAMERA_WARNINGS)
+    notices = [*ts.info.get("notices", []), *warnings]
+    if blocking:
+        notices.append(
+            {
+                "code": "faults_not_judged",
+                "message": "the camera view or frame rate cannot support a judgement of form "
+                f"({', '.join(blocking)}): no fault is reported; fix the recording and try again",
+            }
+        )
+    return ts.copy(info={**ts.info, "notices": notices, "unjudgeable": blocking})
 
 
 def run_analysis(

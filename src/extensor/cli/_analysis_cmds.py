@@ -7,23 +7,29 @@ under ``"coaching"`` (``docs/coaching.md``), ``--report`` writes the HTML report
 
 from __future__ import annotations
 
+import contextlib
 import json
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 from rich import box
 from rich.markup import escape
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
 from extensor._config import load_settings
-from extensor._errors import ExtensorError
+from extensor._errors import ConfigError, ExtensorError
 from extensor._files import atomic_write
 from extensor.cli._app import app, console, err_console, fail, print_json
-from extensor.coach import Coaching, ReportFiles, coach_set, write_report
+from extensor.coach import Coaching, KeyFrame, ReportFiles, coach_set, write_report
 from extensor.core._results import Rep, SetAnalysis
 from extensor.core._timeseries import TimeSeries
+from extensor.io import detect_input_type, write_extensor_csv
 from extensor.knowledge import Exercise, load_exercise
+from extensor.video import key_frames as video_key_frames
+from extensor.video import overlay_from_run, write_annotated_video
 
 __all__ = ["analysis_json", "print_analysis", "print_coaching", "print_cues"]
 
@@ -209,17 +215,46 @@ def _write_json(path: Path, data: dict[str, Any]) -> None:
         raise fail(f"cannot write the JSON result: {err}") from None
 
 
+#: Width of each key frame in the report, in pixels: big enough to see the posture,
+#: small enough that a dozen of them keep the report well under 2 MB.
+KEY_FRAME_WIDTH_PX = 360
+
+
 def _report(
     path: Path,
     result: SetAnalysis,
     coaching: Coaching,
     exercise: Exercise,
     motion: TimeSeries,
+    key_frames: Sequence[KeyFrame] = (),
 ) -> ReportFiles:
     try:
-        return write_report(path, result, coaching, exercise=exercise, motion=motion)
+        return write_report(
+            path, result, coaching, exercise=exercise, motion=motion, key_frames=key_frames
+        )
     except ExtensorError as err:
         raise fail(f"cannot write the report: {err}") from None
+
+
+def _video_progress(enabled: bool) -> tuple[Progress | None, Callable[[int, int], None] | None]:
+    """A progress bar on stderr (frames, frames/s, time left) and the callback feeding it."""
+    if not enabled:
+        return None, None
+    bar = Progress(
+        TextColumn("pose"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("frames"),
+        TimeRemainingColumn(),
+        console=err_console,
+        transient=True,
+    )
+    task = bar.add_task("pose", total=None)
+
+    def update(done: int, total: int) -> None:
+        bar.update(task, completed=done, total=total or None)
+
+    return bar, update
 
 
 @app.command()
@@ -266,6 +301,16 @@ def analyze(
     db: Annotated[
         str | None, typer.Option(help="Training log database (file or URL); default in data dir.")
     ] = None,
+    annotated: Annotated[
+        Path | None,
+        typer.Option(
+            help="Video input: write the clip with skeleton, angle, reps, phases, faults."
+        ),
+    ] = None,
+    keypoints: Annotated[
+        Path | None,
+        typer.Option(help="Save the pose trace as an extensor CSV, to re-analyse without pose."),
+    ] = None,
 ) -> None:
     """Count reps, time the phases, flag faults, and coach the next set.
 
@@ -286,10 +331,19 @@ def analyze(
         options: dict[str, Any] = {
             k: v for k, v in {"fps": fps, "angle_zero": angle_zero}.items() if v is not None
         }
-        run = analyze_file(
-            input, goal=settings.goal, variant=settings.variant, input_type=input_type,
-            exercise=exercise, **options,
-        )  # fmt: skip
+        kind = input_type or detect_input_type(input)
+        if annotated is not None and kind != "video":
+            raise ConfigError(f"--annotated needs a video input, got a {kind} file")
+        bar, update = _video_progress(kind == "video" and err_console.is_terminal and not quiet)
+        if update is not None:
+            options["progress"] = update
+        with bar or contextlib.nullcontext():
+            run = analyze_file(
+                input, goal=settings.goal, variant=settings.variant, input_type=kind,
+                exercise=exercise, **options,
+            )  # fmt: skip
+        if keypoints is not None and run.recording.info.get("kind") != "keypoints":
+            raise ConfigError("--keypoints needs a video or keypoint input")
         coaching = coach_set(run.result, exercise=exercise, goal=settings.goal)
     except ExtensorError as err:
         raise fail(err) from None
@@ -301,8 +355,31 @@ def analyze(
         _write_json(Path(json_out), analysis_json(result, coaching))
         if not quiet:
             console.print(f"JSON written to {json_out}")
+    say = (err_console if to_stdout else console).print
+    if keypoints is not None:
+        try:
+            write_extensor_csv(run.recording, keypoints)
+        except ExtensorError as err:
+            raise fail(f"cannot write the keypoints: {err}") from None
+        if not quiet:
+            say(f"Pose trace written to {keypoints}")
+    if annotated is not None:
+        try:
+            write_annotated_video(
+                input, annotated, run.recording, overlay_from_run(run, titles=_titles(exercise))
+            )
+        except ExtensorError as err:
+            raise fail(f"cannot write the annotated video: {err}") from None
+        if not quiet:
+            say(f"Annotated video written to {annotated}")
     if report is not None:
-        files = _report(report, result, coaching, exercise, run.motion)
+        frames: list[KeyFrame] = []
+        if kind == "video":
+            try:
+                frames = video_key_frames(input, run, width_px=KEY_FRAME_WIDTH_PX)
+            except ExtensorError as err:
+                say(f"[yellow]warning[/]: no key frames in the report ({escape(str(err))})")
+        files = _report(report, result, coaching, exercise, run.motion, frames)
         if not quiet:
             (err_console if to_stdout else console).print(
                 f"Report written to {files.report} ({files.size_bytes / 1024:.0f} KB)"
@@ -349,3 +426,7 @@ def demo(
     console.print(
         "Next: `extensor analyze YOUR_FILE --report set.html`, `extensor plan --goal hypertrophy`."
     )
+
+
+def _titles(exercise: Exercise) -> dict[str, str]:
+    return {m.id: m.title for m in exercise.mistakes.values()}

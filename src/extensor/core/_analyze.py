@@ -109,10 +109,19 @@ DETECTORS: dict[str, Detector] = _detectors()
 
 
 def observable_mistakes(
-    params: AnalysisParams, *, input_kind: str, neutral_known: bool, has_head: bool
+    params: AnalysisParams,
+    *,
+    input_kind: str,
+    neutral_known: bool,
+    has_head: bool,
+    judgeable: bool = True,
 ) -> tuple[list[str], list[str]]:
-    """(mistakes judged, mistakes not observable from this input), each sorted."""
-    sources = set(INPUT_SOURCES.get(input_kind, ()))
+    """(mistakes judged, mistakes not observable from this input), each sorted.
+
+    ``judgeable=False`` (a recording whose camera view or frame rate cannot support any
+    judgement) makes every mistake not observable.
+    """
+    sources = set(INPUT_SOURCES.get(input_kind, ())) if judgeable else set()
     judged: list[str] = []
     blind: list[str] = []
     for mistake, seen_by in params.observable_from.items():
@@ -155,7 +164,9 @@ def analyze_motion(ts: TimeSeries, /, *, params: AnalysisParams) -> SetAnalysis:
 
     ``ts`` has channel ``extension`` (deg, rising toward the top) and optionally
     ``head_deviation``; ``info["neutral_known"]`` and ``info["input_kind"]`` steer
-    which faults can be judged.
+    which faults can be judged, ``info["notices"]`` ({code, message}) are carried into the
+    result, and a non-empty ``info["unjudgeable"]`` (reasons) marks every fault not
+    observable.
     """
     src = ts.info.get("source")
     seg = params.segmentation
@@ -167,6 +178,7 @@ def analyze_motion(ts: TimeSeries, /, *, params: AnalysisParams) -> SetAnalysis:
     neutral_known = bool(ts.info.get("neutral_known", False))
     head_raw = ts.data.get("head_deviation")
     notices = [Notice(n["code"], n["message"]) for n in ts.info.get("notices", [])]
+    judgeable = not ts.info.get("unjudgeable")
     missing_share = 1.0 - float(finite.mean())
     if missing_share > seg.max_unusable_share:
         notices.append(Notice("low_confidence", f"{missing_share:.0%} of samples were unusable"))
@@ -193,6 +205,7 @@ def analyze_motion(ts: TimeSeries, /, *, params: AnalysisParams) -> SetAnalysis:
         input_kind=str(ts.info.get("input_kind", "synthetic")),
         neutral_known=neutral_known,
         has_head=head_raw is not None,
+        judgeable=judgeable,
         notices=notices,
         duration_s=ts.duration,
         sample_rate=ts.sample_rate,
@@ -210,6 +223,7 @@ def finalize_analysis(
     neutral_known: bool,
     has_head: bool,
     notices: Sequence[Notice],
+    judgeable: bool = True,
     duration_s: float,
     sample_rate: float,
     spread_deg: float,
@@ -224,7 +238,11 @@ def finalize_analysis(
     kept = [r for r in reps if not r.complete or r.duration >= seg.min_rep_duration_s]
     numbered = [_renumber(r, k + 1) for k, r in enumerate(kept)]
     judged, blind = observable_mistakes(
-        params, input_kind=input_kind, neutral_known=neutral_known, has_head=has_head
+        params,
+        input_kind=input_kind,
+        neutral_known=neutral_known,
+        has_head=has_head,
+        judgeable=judgeable,
     )
     faults: list[Fault] = []
     for mistake in judged:
@@ -242,7 +260,12 @@ def finalize_analysis(
         )
     elif not final:
         out.append(Notice("no_reps", "movement was found, but nothing shaped like a full rep"))
-    if sample_rate == sample_rate and sample_rate < seg.min_sample_rate_hz:
+    already = {n.code for n in out}
+    if (
+        "low_frame_rate" not in already
+        and sample_rate == sample_rate
+        and sample_rate < seg.min_sample_rate_hz
+    ):
         out.append(
             Notice(
                 "low_frame_rate",

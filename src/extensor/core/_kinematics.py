@@ -127,13 +127,15 @@ def keypoints_to_motion(
     neutral_reference: NeutralReference,
     min_confidence: float,
     max_hip_travel: float,
+    face_line_offset_deg: float,
     side: Side | None = None,
 ) -> TimeSeries:
     """Signed trunk extension (deg, 0 = neutral) and head deviation from a keypoint series.
 
     Frames where a needed point is below ``min_confidence`` become NaN (bridged or split
     later by the analysis). ``head_deviation`` is positive when the chin is raised toward
-    the back and negative when the head drops, relative to the trunk's line. On every
+    the back and negative when the head drops, relative to the trunk's line; the ear-to-
+    nose line of a neutral head runs ``face_line_offset_deg`` below the trunk's normal. On every
     variant the hips stay on the pad or seat: if the hip travels more than
     ``max_hip_travel`` thigh lengths (5th to 95th percentile), a notice says the recording
     may show another movement.
@@ -180,7 +182,7 @@ def keypoints_to_motion(
         "trunk_inclination": "deg",
         "quality": "fraction",
     }
-    head = _head_deviation(ts, trunk, sign, use, min_confidence)
+    head = _head_deviation(ts, trunk, sign, use, min_confidence, face_line_offset_deg)
     if head is not None:
         data["head_deviation"] = head
         units["head_deviation"] = "deg"
@@ -212,7 +214,12 @@ def keypoints_to_motion(
 
 
 def _head_deviation(
-    ts: TimeSeries, trunk: FloatArray, sign: float, side: Side, min_confidence: float
+    ts: TimeSeries,
+    trunk: FloatArray,
+    sign: float,
+    side: Side,
+    min_confidence: float,
+    offset_deg: float,
 ) -> FloatArray | None:
     ear_name = next((n for n in (f"{side}_ear", "left_ear", "right_ear") if n in ts.data), None)
     if ear_name is None or "nose" not in ts.data:
@@ -221,9 +228,9 @@ def _head_deviation(
     along = trunk / np.linalg.norm(trunk, axis=1, keepdims=True)
     # The trunk's front normal: trunk turned a quarter toward the front.
     normal = np.stack([along[:, 1], -along[:, 0]], axis=1) * (-sign)
-    out: FloatArray = np.degrees(
-        np.arctan2((face * along).sum(axis=1), (face * normal).sum(axis=1))
-    )
+    raw = np.degrees(np.arctan2((face * along).sum(axis=1), (face * normal).sum(axis=1)))
+    # a neutral head points the ear-to-nose line offset_deg below the trunk's normal
+    out: FloatArray = raw + offset_deg
     return out
 
 

@@ -10,7 +10,7 @@ direction), and the true phase times under extensor's documented phase conventio
 
 >>> s = synthetic_set([RepSpec()] * 3, rate_hz=30.0, noise_deg=0.0, seed=1)
 >>> len(s.truth), round(s.truth[0].lift_s, 2)
-(3, 1.15)
+(3, 1.12)
 """
 
 from __future__ import annotations
@@ -95,10 +95,11 @@ def synthetic_set(
     start: Literal["bottom", "top"] = "bottom",
     lead_s: float = 1.0,
     tail_s: float = 1.0,
-    standstill_fraction: float = 0.1,
+    standstill_fraction: float = 0.15,
     rest_onset_fraction: float = 0.25,
     keypoints: bool = False,
     facing: Literal["left", "right"] = "right",
+    face_line_offset_deg: float = 15.0,
     seed: int = 0,
 ) -> SyntheticSet:
     """Generate a set; ``dropouts`` are (start, end) seconds with no samples at all."""
@@ -163,7 +164,9 @@ def synthetic_set(
         },
     )
     kp = (
-        _stick_figure(t, x, head, facing=facing, rng=rng, noise_px=noise_deg) if keypoints else None
+        _stick_figure(t, x, head - face_line_offset_deg, facing=facing, rng=rng, noise_px=noise_deg)
+        if keypoints
+        else None
     )
     return SyntheticSet(motion, kp, truth, list(reps))
 

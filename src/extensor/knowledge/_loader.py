@@ -102,7 +102,7 @@ def format_validation_error(err: ValidationError) -> str:
     ...     Param(value=1.0, unit="sec", reason="why")
     ... except ValidationError as err:
     ...     print(format_validation_error(err))
-    unit: must be one of deg, s, deg/s, fraction, Hz, count, got 'sec'
+    unit: must be one of deg, s, deg/s, fraction, Hz, count, px, got 'sec'
     """
     errors = err.errors()
     first = errors[0]

@@ -144,6 +144,7 @@ REQUIRED_ANALYSIS_PARAMS: Mapping[str, str] = {
     "min_sample_rate_hz": "Hz",
     "max_unusable_share": "fraction",
     "min_rotation_axis_share": "fraction",
+    "face_line_offset_deg": "deg",
     "max_hip_travel_thighs": "fraction",
     "max_side_view_spread": "fraction",
     "camera_side_view_quantile": "fraction",

@@ -22,6 +22,7 @@ from extensor.video._decode import (
     iter_frames,
     probe_video,
 )
+from extensor.video._from_analysis import key_frames, overlay_from_run, phase_labels
 from extensor.video._pipeline import (
     DEFAULT_MAX_SIDE,
     VideoAdapter,
@@ -49,7 +50,10 @@ __all__ = [
     "check_camera",
     "default_workers",
     "iter_frames",
+    "key_frames",
     "merge_keypoints",
+    "overlay_from_run",
+    "phase_labels",
     "probe_video",
     "side_view_ratio",
     "stride_for_rate",

@@ -22,10 +22,7 @@ partial video is never left looking complete.
 
 from __future__ import annotations
 
-import contextlib
 import math
-import os
-import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -35,6 +32,7 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from extensor._errors import ConfigError, InputFormatError
+from extensor._files import atomic_path
 from extensor.core import TimeSeries
 from extensor.core._timeseries import FloatArray, validate_time
 from extensor.video._decode import FrameSource, import_cv2
@@ -230,7 +228,12 @@ def _draw(
     _text(cv2, img, str(overlay.phase[row]), (margin, margin + 3 * step), scale, _TEXT)
     for k, label in enumerate(overlay.faults_at(t)):
         y = h - margin - k * step
-        _text(cv2, img, label.replace("_", " ").upper(), (margin, y), scale * 1.2, _FAULT)
+        text = label.replace("_", " ").upper()
+        size = scale * 1.2
+        (tw, _), _ = cv2.getTextSize(text, cv2.FONT_HERSHEY_SIMPLEX, size, 2)
+        if tw > w - 2 * margin:  # shrink a long title to fit the frame
+            size *= (w - 2 * margin) / tw
+        _text(cv2, img, text, (margin, y), size, _FAULT)
 
 
 def write_annotated_video(
@@ -260,33 +263,25 @@ def write_annotated_video(
     info = source.info
     rate = info.fps if math.isfinite(info.fps) and info.fps > 0 else 30.0
     points = _Points(keypoints, info.width, info.height)
-    fd, tmp_name = tempfile.mkstemp(
-        prefix=f".{out.stem}.", suffix=f".partial{out.suffix}", dir=out.parent
-    )
-    os.close(fd)
-    tmp = Path(tmp_name)
     writer: Any = None
     try:
-        writer = cv2.VideoWriter(
-            str(tmp), cv2.VideoWriter_fourcc(*"mp4v"), rate, (info.width, info.height)
-        )
-        if not writer.isOpened():
-            raise ConfigError("OpenCV cannot write an mp4v video here", source=out)
-        written = 0
-        for frame in source.frames():
-            image = frame.image
-            _draw(cv2, image, frame.time, points.at(frame.time), overlay)
-            writer.write(image)
-            written += 1
-        writer.release()
-        writer = None
-        if written == 0:
-            raise InputFormatError("no frame to write", source=src_path)
-        os.replace(tmp, out)
-    except BaseException:
+        with atomic_path(out) as tmp:
+            writer = cv2.VideoWriter(
+                str(tmp), cv2.VideoWriter_fourcc(*"mp4v"), rate, (info.width, info.height)
+            )
+            if not writer.isOpened():
+                raise ConfigError("OpenCV cannot write an mp4v video here", source=out)
+            written = 0
+            for frame in source.frames():
+                image = frame.image
+                _draw(cv2, image, frame.time, points.at(frame.time), overlay)
+                writer.write(image)
+                written += 1
+            writer.release()
+            writer = None
+            if written == 0:
+                raise InputFormatError("no frame to write", source=src_path)
+    finally:
         if writer is not None:
             writer.release()
-        with contextlib.suppress(FileNotFoundError):
-            tmp.unlink()
-        raise
     return out

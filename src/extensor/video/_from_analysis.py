@@ -1,0 +1,154 @@
+"""What the video outputs need from an analysis: the overlay and the report's key frames.
+
+:func:`overlay_from_run` turns an :class:`~extensor._analysis.AnalysisRun` into the
+per-sample :class:`Overlay` of the annotated video (signed trunk angle, rep counter,
+current phase, faults at the moment they happen). :func:`key_frames` cuts each rep's
+top and bottom out of the video with the skeleton drawn, as PNG for the HTML report.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Literal
+
+import numpy as np
+from numpy.typing import NDArray
+
+from extensor.core import TimeSeries
+from extensor.core._results import Rep, SetAnalysis
+from extensor.core._timeseries import FloatArray
+from extensor.video._annotate import Overlay, _draw, _Points
+from extensor.video._decode import FrameSource, import_cv2
+
+if TYPE_CHECKING:
+    from extensor._analysis import AnalysisRun
+    from extensor.coach import KeyFrame
+
+__all__ = ["PHASE_LABELS", "key_frames", "overlay_from_run", "phase_labels"]
+
+#: Label of each phase on the annotated video.
+PHASE_LABELS = {
+    "lift": "lift",
+    "top": "top hold",
+    "lower": "lower",
+    "bottom": "bottom",
+    "rest": "rest",
+}
+
+
+def _spans(rep: Rep, next_rep: Rep | None) -> list[tuple[str, float | None, float | None]]:
+    """(phase, start, end) of one rep, the pause that follows included."""
+    if rep.order == "lift_first":
+        after = next_rep.lift_start if next_rep is not None else None
+        return [
+            ("lift", rep.lift_start, rep.lift_end),
+            ("top", rep.lift_end, rep.lower_start),
+            ("lower", rep.lower_start, rep.lower_end),
+            ("bottom", rep.lower_end, after),
+        ]
+    after = next_rep.lower_start if next_rep is not None else None
+    return [
+        ("lower", rep.lower_start, rep.lower_end),
+        ("bottom", rep.lower_end, rep.lift_start),
+        ("lift", rep.lift_start, rep.lift_end),
+        ("top", rep.lift_end, after),
+    ]
+
+
+def phase_labels(time: FloatArray, result: SetAnalysis) -> list[str]:
+    """The phase at each time (``rest`` before the first rep and after the last one ends).
+
+    >>> from extensor.core._synthetic import make_rep
+    >>> from extensor.core._results import SetAnalysis, SetMetrics
+    >>> res = SetAnalysis((make_rep(),), (), (), (), SetMetrics(1, 1, 8, 5, 6, None, None, 70),
+    ...                   "hypertrophy", "45_degree_bench", "synthetic", True)
+    >>> phase_labels(np.array([0.5, 1.5, 3.0, 5.0, 6.5]), res)
+    ['rest', 'lift', 'top hold', 'lower', 'rest']
+    """
+    labels = np.full(time.size, PHASE_LABELS["rest"], dtype=object)
+    reps = list(result.reps)
+    for k, rep in enumerate(reps):
+        nxt = reps[k + 1] if k + 1 < len(reps) else None
+        for phase, a, b in _spans(rep, nxt):
+            if a is None or b is None:  # not in the recording, or the rest after the last rep
+                continue
+            labels[(time >= a) & (time < b)] = PHASE_LABELS[phase]
+    return [str(x) for x in labels]
+
+
+def overlay_from_run(run: AnalysisRun, /, *, titles: dict[str, str] | None = None) -> Overlay:
+    """The annotated video's overlay for ``run`` (faults labelled by ``titles`` or their ids)."""
+    t = run.motion.time
+    result = run.result
+    starts = np.sort([r.start for r in result.reps])
+    side: Literal["left", "right"] = "right" if run.motion.info.get("side") == "right" else "left"
+    return Overlay(
+        time=t,
+        angle_deg=run.motion.channel("extension"),
+        neutral_visible=np.full(t.size, result.neutral_known),
+        rep_index=np.searchsorted(starts, t, side="right"),
+        phase=phase_labels(t, result),
+        faults=[(f.time, (titles or {}).get(f.id, f.id)) for f in result.faults],
+        side=side,
+    )
+
+
+def _frames_at(path: str | Path, times: Sequence[float]) -> dict[float, NDArray[np.uint8]]:
+    """The frame nearest to each time (BGR, upright), read in one pass over short spans."""
+    source = FrameSource(path)
+    rate = source.info.fps if source.info.fps and source.info.fps > 0 else 30.0
+    half = 1.0 / rate
+    wanted = sorted(set(times))
+    spans: list[tuple[float | None, float | None]] = []
+    for t in wanted:
+        a, b = max(0.0, t - half), t + half
+        if spans and spans[-1][1] is not None and a <= spans[-1][1]:
+            spans[-1] = (spans[-1][0], b)
+        else:
+            spans.append((a, b))
+    best: dict[float, tuple[float, NDArray[np.uint8]]] = {}
+    for frame in source.frames(spans=spans):
+        for t in wanted:
+            gap = abs(frame.time - t)
+            if gap <= half and (t not in best or gap < best[t][0]):
+                best[t] = (gap, frame.image.copy())
+    return {t: img for t, (_, img) in best.items()}
+
+
+def key_frames(
+    path: str | Path,
+    run: AnalysisRun,
+    /,
+    *,
+    width_px: int,
+    max_reps: int | None = None,
+) -> list[KeyFrame]:
+    """Each rep's top and bottom from the video, skeleton and overlay drawn, as PNG.
+
+    ``width_px`` sets the image width (the report stays small); ``max_reps`` keeps the
+    first reps only.
+    """
+    from extensor.coach import KeyFrame
+
+    cv2 = import_cv2()
+    reps = list(run.result.reps)[:max_reps]
+    wanted = [(r, "top", r.top_time) for r in reps] + [(r, "bottom", r.bottom_time) for r in reps]
+    frames = _frames_at(path, [t for _, _, t in wanted])
+    recording: TimeSeries = run.recording
+    overlay = overlay_from_run(run)
+    out: list[KeyFrame] = []
+    for rep, phase, t in wanted:
+        image = frames.get(t)
+        if image is None:
+            continue
+        h, w = image.shape[:2]
+        points = _Points(recording, w, h)
+        _draw(cv2, image, t, points.at(t), overlay)
+        scale = width_px / w
+        small = cv2.resize(image, (width_px, round(h * scale)), interpolation=cv2.INTER_AREA)
+        ok, png = cv2.imencode(".png", small, [cv2.IMWRITE_PNG_COMPRESSION, 9])
+        if ok:
+            out.append(KeyFrame(rep=rep.number, phase=phase, png=png.tobytes(), time=t))
+    out.sort(key=lambda k: (k.rep, k.phase != "top"))
+    return out
