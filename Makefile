@@ -16,7 +16,7 @@ install: venv
 	$(BIN)/python -m pip install --quiet -c $(CONSTRAINTS) -e ".[report]"
 
 install-dev: venv
-	$(BIN)/python -m pip install --quiet -c $(CONSTRAINTS) -e ".[dev,video,report]"
+	$(BIN)/python -m pip install --quiet -c $(CONSTRAINTS) -e ".[dev,video,report,web]"
 
 run: install
 	$(BIN)/extensor demo

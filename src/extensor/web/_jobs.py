@@ -1,0 +1,379 @@
+"""Analysis jobs: a bounded pool of worker processes fed from a persisted queue.
+
+An upload becomes a row in the ``jobs`` table (state ``queued``) and its id goes into
+an :class:`asyncio.Queue`. :class:`JobManager` runs one dispatcher coroutine per worker;
+each takes the next id, hands :func:`run_job` to a process pool (``spawn`` context, so
+nothing of the server's threads or sockets is inherited) and waits for it without
+blocking the event loop. The pool never holds more than ``workers`` jobs, so the queue
+order is the order of the uploads, and a queued job knows how many are ahead of it.
+
+:func:`run_job` runs in the worker: it reads the recording, analyses and coaches it,
+writes the report (``report.html`` + ``report-guide.html``, the CLI's
+:func:`extensor.coach.write_report`) and ``analysis.json``, optionally logs the set in
+the lifter's training log, and records its progress in the jobs table as it goes. The
+page polls that row, so progress survives a reload, and a server restart re-queues
+whatever was queued or running.
+
+>>> stage_progress("reading")
+0.05
+"""
+
+from __future__ import annotations
+
+import asyncio
+import concurrent.futures
+import contextlib
+import json
+import logging
+import multiprocessing
+import os
+import shutil
+import tempfile
+import time
+import traceback
+from collections.abc import Callable
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass, replace
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from extensor._errors import ExtensorError
+from extensor.web._db import WebDB
+
+__all__ = [
+    "JOB_FILES",
+    "JobManager",
+    "JobSpec",
+    "QueueFullError",
+    "run_job",
+    "stage_progress",
+]
+
+logger = logging.getLogger("extensor.web")
+
+#: Files a finished job keeps in its folder.
+JOB_FILES = {
+    "report": "report.html",
+    "guide": "report-guide.html",
+    "analysis": "analysis.json",
+}
+#: Share of the work done when each stage starts (video reading dominates a video job,
+#: so its own frame counter fills the span between ``reading`` and ``analysing``).
+_STAGES: dict[str, tuple[float, str]] = {
+    "reading": (0.05, "reading the recording"),
+    "analysing": (0.80, "finding reps, phases and faults"),
+    "coaching": (0.88, "choosing cues and the load verdict"),
+    "report": (0.92, "writing the report"),
+    "logging": (0.97, "adding the set to the training log"),
+}
+#: Least time between two progress writes from a video job (s): the page polls about
+#: once a second, so more would only add database writes.
+PROGRESS_INTERVAL_S = 0.5
+#: Jobs a worker process runs before it is replaced: keeps slow leaks (a video decoder,
+#: a model) from growing without bound on a long-running server.
+MAX_TASKS_PER_WORKER = 50
+
+
+def stage_progress(stage: str) -> float:
+    """The progress (0..1) at the start of ``stage``."""
+    return _STAGES[stage][0]
+
+
+class QueueFullError(Exception):
+    """Too many jobs are waiting; the upload is refused until the queue drains."""
+
+
+@dataclass(frozen=True, slots=True)
+class JobSpec:
+    """Everything a worker needs, as plain picklable values."""
+
+    job_id: str
+    db_path: str
+    job_dir: str
+    input_path: str
+    input_type: str
+    display_name: str
+    exercise: str
+    goal: str
+    variant: str
+    keep_upload: bool = False
+    store_url: str | None = None
+    log: dict[str, Any] | None = None
+
+
+def _public_error(err: BaseException, spec: JobSpec) -> str:
+    """The error message with the server's file paths replaced by the upload's name."""
+    text = str(err)
+    for internal in (spec.input_path, spec.job_dir):
+        text = text.replace(internal, spec.display_name)
+    return text
+
+
+def _write_json(path: Path, data: Any) -> None:
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            json.dump(data, fh, indent=2, ensure_ascii=False, default=str)
+            fh.write("\n")
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def run_job(spec: JobSpec) -> str:
+    """Analyse one uploaded recording (runs in a worker); returns the final state.
+
+    Never raises for a bad recording: the job ends ``failed`` with a message that names
+    the upload, not the server's paths.
+    """
+    db = WebDB(Path(spec.db_path))
+    started = time.time()
+    db.update_job(
+        spec.job_id, state="running", progress=stage_progress("reading"),
+        stage=_STAGES["reading"][1], started_at=started,
+    )  # fmt: skip
+    try:
+        summary, set_id = _analyse(spec, db)
+    except ExtensorError as err:
+        db.update_job(
+            spec.job_id, state="failed", stage="failed", error=_public_error(err, spec),
+            finished_at=time.time(),
+        )  # fmt: skip
+        return "failed"
+    except Exception as err:  # noqa: BLE001 - any crash becomes a failed job, logged in full
+        logger.error("job %s crashed:\n%s", spec.job_id, traceback.format_exc())
+        db.update_job(
+            spec.job_id, state="failed", stage="failed",
+            error=f"internal error while analysing ({type(err).__name__}); see the server log",
+            finished_at=time.time(),
+        )  # fmt: skip
+        return "failed"
+    finally:
+        if not spec.keep_upload:
+            Path(spec.input_path).unlink(missing_ok=True)
+    db.update_job(
+        spec.job_id, state="done", progress=1.0, stage="done", summary=summary,
+        logged_set_id=set_id, finished_at=time.time(),
+        input_file=spec.input_path if spec.keep_upload else None,
+    )  # fmt: skip
+    return "done"
+
+
+def _analyse(spec: JobSpec, db: WebDB) -> tuple[dict[str, Any], int | None]:
+    from extensor._analysis import run_analysis
+    from extensor.coach import coach_set, write_report
+    from extensor.io import read_recording
+    from extensor.knowledge import load_exercise
+
+    def stage(name: str) -> None:
+        fraction, text = _STAGES[name]
+        db.update_job(spec.job_id, progress=fraction, stage=text)
+
+    exercise = load_exercise(spec.exercise)
+    options: dict[str, Any] = {}
+    if spec.input_type == "video":
+        options["progress"] = _video_progress(spec, db)
+    recording = read_recording(Path(spec.input_path), input_type=spec.input_type, **options)
+    stage("analysing")
+    run = run_analysis(recording, goal=spec.goal, variant=spec.variant, exercise=exercise)
+    result = replace(run.result, source=spec.display_name)
+    run = replace(run, result=result)
+    stage("coaching")
+    coaching = coach_set(result, exercise=exercise, goal=spec.goal)
+    stage("report")
+    job_dir = Path(spec.job_dir)
+    write_report(
+        job_dir / JOB_FILES["report"], result, coaching, exercise=exercise, motion=run.motion
+    )
+    data = result.to_dict()
+    data["coaching"] = coaching.to_dict()
+    _write_json(job_dir / JOB_FILES["analysis"], data)
+    set_id: int | None = None
+    if spec.log is not None and spec.store_url is not None:
+        stage("logging")
+        set_id = _log_set(spec, run)
+    m = result.metrics
+    summary = {
+        "rep_count": m.rep_count,
+        "full_rep_count": m.full_rep_count,
+        "clean_rep_count": coaching.clean_rep_count,
+        "duration_s": round(m.duration_s, 2),
+        "input_kind": result.input_kind,
+        "cues": [c.text for c in coaching.cues],
+        "verdict": coaching.verdict.headline,
+        "decision": coaching.verdict.decision,
+    }
+    return summary, set_id
+
+
+def _video_progress(spec: JobSpec, db: WebDB) -> Callable[[int, int], None]:
+    lo, hi = stage_progress("reading"), stage_progress("analysing")
+    last = [0.0]
+
+    def report(done: int, total: int) -> None:
+        now = time.monotonic()
+        if now - last[0] < PROGRESS_INTERVAL_S and done < total:
+            return
+        last[0] = now
+        share = min(1.0, done / total) if total > 0 else 0.0
+        db.update_job(
+            spec.job_id,
+            progress=round(lo + (hi - lo) * share, 4),
+            stage=f"finding the lifter in the video: frame {done} of about {total}",
+        )
+
+    return report
+
+
+def _log_set(spec: JobSpec, run: Any) -> int | None:
+    from extensor.store import Store, save_analysis
+
+    assert spec.log is not None
+    assert spec.store_url is not None
+    log = spec.log
+    day = date.fromisoformat(log["day"]) if log.get("day") else None
+    with Store(spec.store_url) as store:
+        done = save_analysis(
+            store, run, load=float(log["load"]), unit=str(log["unit"]), day=day,
+            variant=spec.variant, goal=spec.goal, rpe=log.get("rpe"), pain=bool(log.get("pain")),
+            note=log.get("note") or None,
+        )  # fmt: skip
+    return done.set_ids[0] if done.set_ids else None
+
+
+def _warm_up() -> bool:
+    """Import the analysis stack once, so the first real job does not pay for it."""
+    import extensor._analysis
+    import extensor.coach
+    import extensor.io  # noqa: F401
+
+    return True
+
+
+class JobManager:
+    """The queue and the worker pool of one app (kept on ``app.state``, never global)."""
+
+    def __init__(
+        self, db: WebDB, *, workers: int, max_queued: int, worker_kind: str = "process"
+    ) -> None:
+        self.db = db
+        self.workers = workers
+        self.max_queued = max_queued
+        self.worker_kind = worker_kind
+        self._queue: asyncio.Queue[JobSpec] = asyncio.Queue()
+        self._tasks: list[asyncio.Task[None]] = []
+        self._executor: concurrent.futures.Executor | None = None
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self.completed = 0
+
+    def _new_executor(self) -> concurrent.futures.Executor:
+        if self.worker_kind == "thread":
+            return concurrent.futures.ThreadPoolExecutor(
+                max_workers=self.workers, thread_name_prefix="extensor-job"
+            )
+        return concurrent.futures.ProcessPoolExecutor(
+            max_workers=self.workers,
+            mp_context=multiprocessing.get_context("spawn"),
+            max_tasks_per_child=MAX_TASKS_PER_WORKER,
+        )
+
+    async def start(self, pending: list[JobSpec]) -> None:
+        """Start the dispatchers and re-queue ``pending`` (jobs a previous run left)."""
+        self._loop = asyncio.get_running_loop()
+        self._executor = self._new_executor()
+        for spec in pending:
+            self.db.update_job(spec.job_id, state="queued", stage="waiting for a worker")
+            self._queue.put_nowait(spec)
+        self._tasks = [
+            asyncio.create_task(self._dispatch(), name=f"extensor-dispatch-{n}")
+            for n in range(self.workers)
+        ]
+        loop = asyncio.get_running_loop()
+        warm = loop.run_in_executor(self._executor, _warm_up)
+        warm.add_done_callback(lambda f: f.exception() if not f.cancelled() else None)
+
+    async def stop(self) -> None:
+        for task in self._tasks:
+            task.cancel()
+        for task in self._tasks:
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+        self._tasks = []
+        if self._executor is not None:
+            executor, self._executor = self._executor, None
+            await asyncio.to_thread(_shutdown, executor)
+
+    @property
+    def waiting(self) -> int:
+        return self._queue.qsize()
+
+    def submit(self, spec: JobSpec) -> None:
+        """Queue a job; safe from any thread or event loop. Raises :class:`QueueFullError`."""
+        if self._queue.qsize() >= self.max_queued:
+            raise QueueFullError
+        try:
+            current = asyncio.get_running_loop()
+        except RuntimeError:
+            current = None
+        if self._loop is None or current is self._loop:
+            self._queue.put_nowait(spec)
+        else:
+            self._loop.call_soon_threadsafe(self._queue.put_nowait, spec)
+
+    def check_room(self) -> None:
+        """Raise :class:`QueueFullError` before an upload is even read when the queue is full."""
+        if self._queue.qsize() >= self.max_queued:
+            raise QueueFullError
+
+    async def _dispatch(self) -> None:
+        loop = asyncio.get_running_loop()
+        while True:
+            spec = await self._queue.get()
+            try:
+                if self._executor is None:  # pragma: no cover - stopped while queued
+                    return
+                await loop.run_in_executor(self._executor, run_job, spec)
+            except BrokenProcessPool:
+                logger.error("the worker of job %s died; restarting the pool", spec.job_id)
+                await asyncio.to_thread(
+                    self._fail, spec, "the analysis worker stopped unexpectedly"
+                )
+                old, self._executor = self._executor, self._new_executor()
+                if old is not None:
+                    old.shutdown(wait=False, cancel_futures=True)
+            except Exception:  # keep the dispatcher alive whatever happens
+                logger.exception("job %s could not be run", spec.job_id)
+                await asyncio.to_thread(self._fail, spec, "the job could not be started")
+            finally:
+                self.completed += 1
+                self._queue.task_done()
+
+    def _fail(self, spec: JobSpec, message: str) -> None:
+        self.db.update_job(
+            spec.job_id, state="failed", stage="failed", error=message, finished_at=time.time()
+        )
+        if not spec.keep_upload:
+            Path(spec.input_path).unlink(missing_ok=True)
+
+
+def _shutdown(executor: concurrent.futures.Executor) -> None:
+    """Stop the pool without waiting for a running analysis (a long video would hold the
+    server's shutdown for minutes); its job stays ``running`` and is re-queued at the
+    next start. Python 3.11 has no public way to end a pool's processes, hence the
+    private ``_processes`` (3.14 adds ``terminate_workers``)."""
+    processes = dict(getattr(executor, "_processes", None) or {})  # process pools only
+    executor.shutdown(wait=False, cancel_futures=True)
+    for proc in processes.values():
+        if proc.is_alive():
+            proc.terminate()
+    for proc in processes.values():
+        proc.join(timeout=5)
+    if not processes:
+        executor.shutdown(wait=True)
+
+
+def remove_job_files(job_dir: Path) -> None:
+    """Delete a job's folder (its report, JSON and any kept upload)."""
+    shutil.rmtree(job_dir, ignore_errors=True)
