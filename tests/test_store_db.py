@@ -6,16 +6,14 @@ PostgreSQL tests each get a fresh schema (``search_path``) in the database the U
 
 from __future__ import annotations
 
-import os
 import threading
-import uuid
 from collections.abc import Iterator
 from datetime import date
 from functools import cache
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, delete, func, select, text
+from sqlalchemy import delete, func, select, text
 
 import extensor.store as store_api
 from extensor._analysis import AnalysisRun, run_analysis
@@ -37,9 +35,6 @@ from extensor.store import (
     save_profile,
 )
 from extensor.store._models import Base, FaultRow, RepRow, SetRow
-
-PG_URL = os.environ.get("EXTENSOR_TEST_PG_URL")
-PG_SKIP = 'EXTENSOR_TEST_PG_URL is not set; start a server with: eval "$(scripts/start-postgres)"'
 
 EXPECTED_ALL = {
     "CSV_COLUMNS",
@@ -66,31 +61,6 @@ EXPECTED_ALL = {
     "save_profile",
     "source_of",
 }
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    """A fresh, empty database URL on each backend."""
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'log.db'}"
-        return
-    if not PG_URL:
-        pytest.skip(PG_SKIP)
-    from sqlalchemy.engine import make_url
-
-    schema = "t_" + uuid.uuid4().hex[:12]
-    admin = create_engine(resolve_db_url(db=PG_URL))
-    with admin.begin() as conn:
-        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-    url = make_url(resolve_db_url(db=PG_URL)).update_query_dict(
-        {"options": f"-csearch_path={schema}"}
-    )
-    try:
-        yield url.render_as_string(hide_password=False)
-    finally:
-        with admin.begin() as conn:
-            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
 
 
 @pytest.fixture

@@ -24,18 +24,13 @@ import signal
 import subprocess
 import sys
 import time
-import uuid
-from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, func, select, text
+from sqlalchemy import func, select, text
 
-from extensor.store import Store, resolve_db_url
+from extensor.store import Store
 from extensor.store._models import RepRow, SetRow
 
-PG_URL = os.environ.get("EXTENSOR_TEST_PG_URL")
-PG_SKIP = 'EXTENSOR_TEST_PG_URL is not set; start a server with: eval "$(scripts/start-postgres)"'
 pytestmark = pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="needs POSIX SIGKILL")
 
 WRITER = r"""
@@ -65,30 +60,6 @@ while True:
     written += 1
     print("committed", saved.set_ids[0], flush=True)
 """
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'log.db'}"
-        return
-    if not PG_URL:
-        pytest.skip(PG_SKIP)
-    from sqlalchemy.engine import make_url
-
-    schema = "k_" + uuid.uuid4().hex[:12]
-    admin = create_engine(resolve_db_url(db=PG_URL))
-    with admin.begin() as conn:
-        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-    url = make_url(resolve_db_url(db=PG_URL)).update_query_dict(
-        {"options": f"-csearch_path={schema}"}
-    )
-    try:
-        yield url.render_as_string(hide_password=False)
-    finally:
-        with admin.begin() as conn:
-            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
 
 
 def start_writer(url: str, pause_at: int) -> subprocess.Popen[str]:

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from datetime import date
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Literal
 
 import typer
 from rich import box
@@ -441,7 +441,7 @@ def history(
         print_json(
             {
                 "unit": unit,
-                "sessions": [_session_json(s, unit) for s in shown],
+                "sessions": [s.to_dict(unit) for s in shown],
                 "total_sessions": len(everything),
                 "personal_bests": bests.to_dict(),
                 "plot": None if plot is None else str(plot),
@@ -503,32 +503,6 @@ def history(
         console.print(f"  {label:<24}{text}")
     if plot is not None:
         console.print(f"\nPlot written to {plot}")
-
-
-def _session_json(s: SessionSummary, unit: str) -> dict[str, Any]:
-    return {
-        "day": s.day.isoformat(),
-        "sets": [
-            {
-                "load": x.load,
-                "unit": x.unit,
-                "reps": x.reps,
-                "variant": x.variant,
-                "clean_reps": x.clean_reps,
-                "faults": list(x.faults),
-                "pain": x.pain,
-                "rpe": x.rpe,
-                "rir": x.rir,
-                "note": x.note,
-                "source": x.source,
-            }
-            for x in s.sets
-        ],
-        "volume": round(s.volume(unit), 3),
-        "top_load": s.top_load(unit),
-        "clean_share": s.clean_share,
-        "pain": s.pain,
-    }
 
 
 def _plot_history(sessions: Sequence[SessionSummary], *, unit: str, path: Path) -> None:

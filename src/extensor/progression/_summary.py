@@ -95,6 +95,32 @@ class SessionSummary:
     session_id: int | None = None
     note: str | None = None
 
+    def to_dict(self, unit: str) -> dict[str, Any]:
+        """This day as plain data, loads in ``unit`` (the layout of ``extensor history --json``)."""
+        return {
+            "day": self.day.isoformat(),
+            "sets": [
+                {
+                    "load": x.load,
+                    "unit": x.unit,
+                    "reps": x.reps,
+                    "variant": x.variant,
+                    "clean_reps": x.clean_reps,
+                    "faults": list(x.faults),
+                    "pain": x.pain,
+                    "rpe": x.rpe,
+                    "rir": x.rir,
+                    "note": x.note,
+                    "source": x.source,
+                }
+                for x in self.sets
+            ],
+            "volume": round(self.volume(unit), 3),
+            "top_load": self.top_load(unit),
+            "clean_share": self.clean_share,
+            "pain": self.pain,
+        }
+
     @property
     def pain(self) -> bool:
         return any(s.pain for s in self.sets)

@@ -16,7 +16,6 @@ from extensor.knowledge import Exercise, Plan, make_plan, render_guide
 from extensor.progression import (
     Profile,
     Recommendation,
-    SessionSummary,
     format_load,
     load_rules,
     parse_load,
@@ -33,7 +32,6 @@ __all__ = [
     "plan_for",
     "profile_for",
     "save_profile_from",
-    "session_json",
 ]
 
 #: Most sessions one history request returns (a year and a half of four a week).
@@ -114,33 +112,6 @@ def save_profile_from(
     return save_profile(store, profile)
 
 
-def session_json(s: SessionSummary, unit: str) -> dict[str, Any]:
-    """One training day as plain data (the layout of ``extensor history --json``)."""
-    return {
-        "day": s.day.isoformat(),
-        "sets": [
-            {
-                "load": x.load,
-                "unit": x.unit,
-                "reps": x.reps,
-                "variant": x.variant,
-                "clean_reps": x.clean_reps,
-                "faults": list(x.faults),
-                "pain": x.pain,
-                "rpe": x.rpe,
-                "rir": x.rir,
-                "note": x.note,
-                "source": x.source,
-            }
-            for x in s.sets
-        ],
-        "volume": round(s.volume(unit), 3),
-        "top_load": s.top_load(unit),
-        "clean_share": s.clean_share,
-        "pain": s.pain,
-    }
-
-
 def history_data(store: Any, settings: Settings, *, last: int) -> dict[str, Any]:
     """The last ``last`` sessions, all-time personal bests and the profile's unit."""
     from extensor.store import load_history
@@ -150,7 +121,7 @@ def history_data(store: Any, settings: Settings, *, last: int) -> dict[str, Any]
     shown = everything[-max(1, min(last, MAX_HISTORY)) :]
     return {
         "unit": profile.unit,
-        "sessions": [session_json(s, profile.unit) for s in shown],
+        "sessions": [s.to_dict(profile.unit) for s in shown],
         "total_sessions": len(everything),
         "personal_bests": personal_bests(everything, unit=profile.unit).to_dict(),
         "_summaries": shown,
