@@ -37,7 +37,7 @@ def coaching_for(
 def test_public_surface_is_pinned() -> None:
     assert sorted(coach.__all__) == sorted(
         [
-            "COACHING_SCHEMA", "DECISIONS", "KEY_FRAME_PHASES", "MAX_CUES", "TIERS",
+            "COACHING_SCHEMA", "DECISIONS", "KEY_FRAME_PHASES", "KEY_FRAME_WIDTH_PX", "MAX_CUES", "TIERS",
             "Coaching", "Cue", "Decision", "KeyFrame", "LoadVerdict",
             "ReportFiles", "coach_set", "cue_order", "format_reps", "guide_path_for", "judge_load",
             "render_report", "set_cues", "too_heavy_signs", "went_well", "write_report",

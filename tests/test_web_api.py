@@ -652,8 +652,8 @@ CLIP = Path(__file__).resolve().parents[2] / "shared" / "clips" / "rendered-hype
 @pytest.mark.video
 @pytest.mark.skipif(not CLIP.exists(), reason="the shared test clips are absent (../shared/clips)")
 def test_video_upload_is_recognised_by_content_and_analysed(client: TestClient) -> None:
-    """An MP4 uploaded under a meaningless name is read as video and the one rep of the
-    rendered clip is found (needs the video extra)."""
+    """An MP4 uploaded under a meaningless name is read as video, the one rep of the rendered
+    clip is found, and the report carries its key frames (needs the video extra)."""
     pytest.importorskip("mediapipe", reason="needs the video extra")
     r = upload(client, CLIP.read_bytes(), "clip.bin", variant="45_degree_bench")
     assert r.status_code == 202
@@ -661,3 +661,7 @@ def test_video_upload_is_recognised_by_content_and_analysed(client: TestClient) 
     job = wait_done(client, r.json()["id"])
     assert job["state"] == "done", job
     assert job["summary"]["rep_count"] == 1
+    report = client.get(f"/api/jobs/{job['id']}/report.html")
+    assert report.status_code == 200
+    # the rep's top and bottom, cut from the video with the skeleton drawn, as inline PNGs
+    assert report.text.count("data:image/png;base64,") == 2

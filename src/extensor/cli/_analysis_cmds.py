@@ -23,7 +23,14 @@ from extensor._config import load_settings
 from extensor._errors import ConfigError, ExtensorError
 from extensor._files import atomic_write
 from extensor.cli._app import app, console, err_console, fail, print_json
-from extensor.coach import Coaching, KeyFrame, ReportFiles, coach_set, write_report
+from extensor.coach import (
+    KEY_FRAME_WIDTH_PX,
+    Coaching,
+    KeyFrame,
+    ReportFiles,
+    coach_set,
+    write_report,
+)
 from extensor.core._results import Rep, SetAnalysis
 from extensor.core._timeseries import TimeSeries
 from extensor.io import detect_input_type, write_extensor_csv
@@ -213,11 +220,6 @@ def _write_json(path: Path, data: dict[str, Any]) -> None:
         atomic_write(path, json.dumps(data, indent=2, ensure_ascii=False) + "\n")
     except ExtensorError as err:
         raise fail(f"cannot write the JSON result: {err}") from None
-
-
-#: Width of each key frame in the report, in pixels: big enough to see the posture,
-#: small enough that a dozen of them keep the report well under 2 MB.
-KEY_FRAME_WIDTH_PX = 360
 
 
 def _report(

@@ -7,8 +7,6 @@ every command that needs them.
 
 from __future__ import annotations
 
-import os
-import tempfile
 from collections import Counter
 from collections.abc import Sequence
 from datetime import date
@@ -23,6 +21,7 @@ from rich.table import Table
 
 from extensor._config import Settings, load_settings
 from extensor._errors import ConfigError, ExtensorError, MissingExtraError
+from extensor._files import atomic_write
 from extensor.cli._app import app, console, fail, print_json
 from extensor.knowledge import Exercise, load_exercise
 from extensor.progression import (
@@ -645,18 +644,6 @@ def next_(
 # -- export / import ----------------------------------------------------------------------
 
 
-def _write_atomic(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
-            fh.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
 @app.command()
 def export(
     fmt: Annotated[
@@ -679,7 +666,7 @@ def export(
             text = export_log(store, fmt="json" if fmt is ExportFormat.json else "csv")
         if output is not None:
             try:
-                _write_atomic(output, text)
+                atomic_write(output, text)
             except OSError as err:
                 raise ConfigError(f"cannot write the export: {err}", source=output) from None
     except ExtensorError as err:

@@ -23,6 +23,7 @@ from extensor.coach._coaching import COACHING_SCHEMA, Coaching, coach_set
 from extensor.coach._cues import MAX_CUES, TIERS, Cue, cue_order, format_reps, set_cues, went_well
 from extensor.coach._report import (
     KEY_FRAME_PHASES,
+    KEY_FRAME_WIDTH_PX,
     KeyFrame,
     ReportFiles,
     guide_path_for,
@@ -35,6 +36,7 @@ __all__ = [
     "COACHING_SCHEMA",
     "DECISIONS",
     "KEY_FRAME_PHASES",
+    "KEY_FRAME_WIDTH_PX",
     "MAX_CUES",
     "TIERS",
     "Coaching",

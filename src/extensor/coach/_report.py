@@ -48,6 +48,7 @@ from extensor.knowledge import Exercise, render_guide
 
 __all__ = [
     "KEY_FRAME_PHASES",
+    "KEY_FRAME_WIDTH_PX",
     "KeyFrame",
     "ReportFiles",
     "guide_path_for",
@@ -67,6 +68,11 @@ _FAULT_PHASE: dict[str, str] = {
     "bounce": "bottom",
     "no_settle": "bottom",
 }
+
+
+#: Width of each key frame in the report, in pixels: big enough to see the posture,
+#: small enough that a dozen of them keep the report well under 2 MB.
+KEY_FRAME_WIDTH_PX = 360
 
 
 @dataclass(frozen=True, slots=True)

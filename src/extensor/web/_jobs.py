@@ -26,9 +26,7 @@ import contextlib
 import json
 import logging
 import multiprocessing
-import os
 import shutil
-import tempfile
 import time
 import traceback
 from collections.abc import Callable
@@ -39,6 +37,7 @@ from pathlib import Path
 from typing import Any
 
 from extensor._errors import ExtensorError
+from extensor._files import atomic_write
 from extensor.web._db import WebDB
 
 __all__ = [
@@ -111,15 +110,7 @@ def _public_error(err: BaseException, spec: JobSpec) -> str:
 
 
 def _write_json(path: Path, data: Any) -> None:
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            json.dump(data, fh, indent=2, ensure_ascii=False, default=str)
-            fh.write("\n")
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    atomic_write(path, json.dumps(data, indent=2, ensure_ascii=False, default=str) + "\n")
 
 
 def run_job(spec: JobSpec) -> str:
@@ -163,7 +154,7 @@ def run_job(spec: JobSpec) -> str:
 
 def _analyse(spec: JobSpec, db: WebDB) -> tuple[dict[str, Any], int | None]:
     from extensor._analysis import run_analysis
-    from extensor.coach import coach_set, write_report
+    from extensor.coach import KEY_FRAME_WIDTH_PX, KeyFrame, coach_set, write_report
     from extensor.io import read_recording
     from extensor.knowledge import load_exercise
 
@@ -184,8 +175,18 @@ def _analyse(spec: JobSpec, db: WebDB) -> tuple[dict[str, Any], int | None]:
     coaching = coach_set(result, exercise=exercise, goal=spec.goal)
     stage("report")
     job_dir = Path(spec.job_dir)
+    frames: list[KeyFrame] = []
+    if spec.input_type == "video":
+        from extensor.video import key_frames
+
+        frames = key_frames(Path(spec.input_path), run, width_px=KEY_FRAME_WIDTH_PX)
     write_report(
-        job_dir / JOB_FILES["report"], result, coaching, exercise=exercise, motion=run.motion
+        job_dir / JOB_FILES["report"],
+        result,
+        coaching,
+        exercise=exercise,
+        motion=run.motion,
+        key_frames=frames,
     )
     data = result.to_dict()
     data["coaching"] = coaching.to_dict()
