@@ -52,6 +52,7 @@ EXPECTED_ALL = {
     "get_profile",
     "import_file",
     "is_back_extension",
+    "current_profile",
     "last_recommendation",
     "load_history",
     "log_sets",

@@ -100,22 +100,10 @@ def stored_profile(db: str | None = None) -> Profile | None:
 
 
 def resolve_profile(store: Store, settings: Settings, rules: Rules) -> tuple[Profile, bool]:
-    """The stored profile, or one built from the settings; the flag says if it was stored."""
-    from extensor.store import get_profile
+    """The stored profile, or one built from the settings (:func:`extensor.store.current_profile`)."""
+    from extensor.store import current_profile
 
-    stored = get_profile(store)
-    if stored is not None:
-        return stored, True
-    return (
-        Profile(
-            level=settings.level,
-            goal=settings.goal,
-            variant=settings.variant,
-            increment=rules.default_increment("kg"),
-            unit="kg",
-        ),
-        False,
-    )
+    return current_profile(store, settings, rules)
 
 
 def _parse_day(text: str | None, *, what: str = "--date") -> date:

@@ -48,7 +48,9 @@ from extensor.store._models import (
 
 if TYPE_CHECKING:
     from extensor._analysis import AnalysisRun
+    from extensor._config import Settings
     from extensor.core._results import SetAnalysis
+    from extensor.progression import Rules
 
 __all__ = [
     "MAX_REPS",
@@ -103,6 +105,22 @@ def get_profile(store: Store) -> Profile | None:
         return Profile(
             level=row.level, goal=row.goal, variant=row.variant, increment=row.increment, unit=unit
         )
+
+
+def current_profile(store: Store, settings: Settings, rules: Rules) -> tuple[Profile, bool]:
+    """The stored profile, or one built from the settings and the rules' default load step;
+    the flag says whether it was stored."""
+    stored = get_profile(store)
+    if stored is not None:
+        return stored, True
+    fallback = Profile(
+        level=settings.level,
+        goal=settings.goal,
+        variant=settings.variant,
+        increment=rules.default_increment("kg"),
+        unit="kg",
+    )
+    return fallback, False
 
 
 def save_profile(store: Store, profile: Profile) -> Profile:

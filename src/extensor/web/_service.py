@@ -64,22 +64,9 @@ def plan_for(exercise: Exercise, *, goal: str, level: str, weeks: int) -> Plan:
 
 def profile_for(store: Any, settings: Settings) -> tuple[Profile, bool]:
     """The stored profile, or one made from the settings (flag: whether it was stored)."""
-    from extensor.store import get_profile
+    from extensor.store import current_profile
 
-    stored = get_profile(store)
-    if stored is not None:
-        return stored, True
-    rules = load_rules()
-    return (
-        Profile(
-            level=settings.level,
-            goal=settings.goal,
-            variant=settings.variant,
-            increment=rules.default_increment("kg"),
-            unit="kg",
-        ),
-        False,
-    )
+    return current_profile(store, settings, load_rules())
 
 
 def save_profile_from(
