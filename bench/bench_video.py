@@ -14,9 +14,19 @@ Methods (all with MediaPipe's full BlazePose model, ``model_complexity=1``):
 * ``s1-w1-full``: extensor, every frame, one worker, full-size frames, no prefetch.
 * ``s1-w1``: extensor, every frame, one worker, frames downscaled to 640 px, prefetch.
 * ``s1``: extensor defaults, every frame (two workers, 640 px, prefetch).
-* ``s2``/``s3``: the same at stride 2 / 3.
+* ``s2``/``s3``: the same at stride 2 / 3 (tracking region extrapolated over the skipped
+  frames, ``predict_roi``, the default with a stride).
+* ``s2-lag``: stride 2 with MediaPipe's own tracking (``predict_roi=False``): the region of
+  the last analysed frame, two frames old.
+* ``r15``: the stride that analyses ~15 frames/s (``stride_for_rate(fps, 15)``): 2 at 30 fps,
+  4 at 60 fps.
 * ``s3+refine``: stride 3, then every frame within two coarse steps of each phase boundary
   found on the coarse pass, merged (the coarse-then-refine scheme).
+* ``e2e-s1`` / ``e2e-s2``: what ``extensor analyze`` does with a video (read it with the
+  video adapter, analyse, coach) at stride 1 / 2, timed from the start of the process
+  (imports and model loading included).
+* ``cli``: the ``extensor analyze CLIP --quiet`` command itself, in its own process (timed
+  only: it runs ``e2e-s1``'s defaults).
 
 Agreement with the full-rate analysis: a signed trunk angle (shoulder-hip against
 hip-knee) is computed inline, and the times where it crosses 20 %, 50 % and 80 % of its
@@ -35,7 +45,9 @@ import argparse
 import contextlib
 import json
 import math
+import os
 import resource
+import shutil
 import statistics
 import subprocess
 import sys
@@ -51,8 +63,23 @@ CLIPS = ROOT.parent / "shared" / "clips"
 REAL_CLIPS = ("rendered-hyperextension-1rep.mp4", "hyperextension-45deg-6reps.mp4")
 #: Made at bench time from the 6-rep clip (every other frame, re-encoded): the 30 fps 720p case.
 DERIVED_CLIP = "hyperextension-6reps-720p30.mp4"
-METHODS = ("baseline", "s1-w1-full", "s1-w1", "s1", "s2", "s3", "s3+refine")
+METHODS = (
+    "baseline",
+    "s1-w1-full",
+    "s1-w1",
+    "s1",
+    "s2",
+    "s2-lag",
+    "s3",
+    "r15",
+    "s3+refine",
+    "e2e-s1",
+    "e2e-s2",
+    "cli",
+)
 REFERENCE = "s1"
+#: Methods timed from the start of their process (imports included) or run as a command.
+WHOLE_PROCESS = ("e2e-s1", "e2e-s2", "cli")
 
 #: Crossing levels (share of the angle range) standing in for phase boundaries.
 LEVELS = (0.2, 0.5, 0.8)
@@ -62,12 +89,14 @@ HYSTERESIS = 0.05
 CUTOFF_HZ = 6.0
 
 
-def peak_rss_mb() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
+def peak_rss_mb(who: int | None = None) -> float:
+    """Peak RSS of this process (or of its largest finished child) in MB."""
+    return resource.getrusage(resource.RUSAGE_SELF if who is None else who).ru_maxrss / 1024.0
 
 
-def cpu_seconds() -> float:
-    usage = resource.getrusage(resource.RUSAGE_SELF)
+def cpu_seconds(who: int = resource.RUSAGE_SELF) -> float:
+    """User + system CPU of this process (all its threads) or of its finished children."""
+    usage = resource.getrusage(who)
     return usage.ru_utime + usage.ru_stime
 
 
@@ -107,6 +136,12 @@ def run_extensor(path: Path, method: str) -> tuple[np.ndarray, dict[str, np.ndar
         ts = video_to_keypoints(path, workers=1)
     elif method in ("s1", "s2", "s3"):
         ts = video_to_keypoints(path, stride=int(method[1]))
+    elif method == "s2-lag":
+        ts = video_to_keypoints(path, stride=2, predict_roi=False)
+    elif method == "r15":
+        from extensor.video import probe_video, stride_for_rate
+
+        ts = video_to_keypoints(path, stride=stride_for_rate(probe_video(path).fps, 15.0))
     elif method == "s3+refine":
         coarse = video_to_keypoints(path, stride=3)
         step = 3 / float(coarse.info["fps"])
@@ -124,8 +159,49 @@ def run_extensor(path: Path, method: str) -> tuple[np.ndarray, dict[str, np.ndar
     return ts.time, dict(ts.data)
 
 
+def run_end_to_end(path: Path, method: str) -> tuple[np.ndarray, dict[str, np.ndarray]]:
+    """What ``extensor analyze`` does with a video, without printing: read, analyse, coach."""
+    from extensor._analysis import run_analysis
+    from extensor._config import load_settings
+    from extensor.coach._coaching import coach_set
+    from extensor.io import read_recording
+    from extensor.knowledge._loader import load_exercise
+
+    settings = load_settings()
+    exercise = load_exercise(settings.exercise)
+    ts = read_recording(path, input_type="video", stride=1 if method == "e2e-s1" else 2)
+    run = run_analysis(ts, goal=settings.goal, variant=settings.variant, exercise=exercise)
+    coach_set(run.result, exercise=exercise, goal=settings.goal)
+    return ts.time, dict(ts.data)
+
+
+def run_cli(path: Path) -> tuple[float, float]:
+    """``extensor analyze CLIP --quiet`` in a child process: wall and CPU seconds (all threads).
+
+    Only timed: the keypoints it analyses are those of ``e2e-s1`` (same defaults).
+    """
+    command = Path(sys.executable).with_name("extensor")
+    cpu = cpu_seconds(resource.RUSAGE_CHILDREN)
+    start = time.perf_counter()
+    subprocess.run([str(command), "analyze", str(path), "--quiet"], check=True, capture_output=True)
+    return time.perf_counter() - start, cpu_seconds(resource.RUSAGE_CHILDREN) - cpu
+
+
+def process_age() -> float:
+    """Seconds since this process started (from /proc, 10 ms resolution)."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    with open("/proc/self/stat") as f:
+        started = int(f.read().rsplit(")", 1)[1].split()[19]) / ticks
+    with open("/proc/uptime") as f:
+        return float(f.read().split()[0]) - started
+
+
 def measure(method: str, clip: str, out: str) -> None:
-    """Run one method on one clip in this process; print a JSON line; save the series."""
+    """Run one method on one clip in this process; print a JSON line; save the series.
+
+    For :data:`WHOLE_PROCESS` methods wall and CPU time count from the start of the
+    process (``cli``: of the child process running the command).
+    """
     import cv2
 
     path = Path(clip)
@@ -134,12 +210,19 @@ def measure(method: str, clip: str, out: str) -> None:
     fps = float(cap.get(cv2.CAP_PROP_FPS))
     cap.release()
     start, cpu = time.perf_counter(), cpu_seconds()
-    if method == "baseline":
-        t, data = run_baseline(path)
+    if method == "cli":
+        t, data = np.array([]), {}
+        seconds, cpu = run_cli(path)
     else:
-        t, data = run_extensor(path, method)
-    seconds = time.perf_counter() - start
-    cpu = cpu_seconds() - cpu
+        if method == "baseline":
+            t, data = run_baseline(path)
+        elif method in ("e2e-s1", "e2e-s2"):
+            t, data = run_end_to_end(path, method)
+            start, cpu = time.perf_counter() - process_age(), 0.0
+        else:
+            t, data = run_extensor(path, method)
+        seconds = time.perf_counter() - start
+        cpu = cpu_seconds() - cpu
     np.savez(out, time=t, **data)
     duration = frames / fps
     print(
@@ -151,7 +234,7 @@ def measure(method: str, clip: str, out: str) -> None:
                 "frames_per_s": frames / seconds,
                 "x_real_time": duration / seconds,
                 "samples": len(t),
-                "peak_rss_mb": peak_rss_mb(),
+                "peak_rss_mb": peak_rss_mb(resource.RUSAGE_CHILDREN if method == "cli" else None),
                 "cpu_ms_per_frame": 1000 * cpu / frames,
                 "fps": fps,
             }
@@ -264,6 +347,18 @@ def _interp(t: np.ndarray, a: np.ndarray, j: int, level: float) -> float:
     return float(t[j - 1] + (level - a0) / (a1 - a0) * (t[j] - t[j - 1]))
 
 
+def angle_difference(
+    ref: tuple[np.ndarray, np.ndarray], other: tuple[np.ndarray, np.ndarray]
+) -> dict[str, float]:
+    """Largest and 95th-percentile |difference| (deg) of two smoothed angle series, on ``ref``'s grid."""
+    t, a = ref
+    inside = (t >= other[0][0]) & (t <= other[0][-1])
+    if not inside.any():
+        return {"angle_max_deg": math.nan, "angle_p95_deg": math.nan}
+    diff = np.abs(np.interp(t[inside], *other) - a[inside])
+    return {"angle_max_deg": float(diff.max()), "angle_p95_deg": float(np.percentile(diff, 95))}
+
+
 def agreement(
     ref: dict[str, list[float]], other: dict[str, list[float]], fps: float
 ) -> dict[str, Any]:
@@ -294,12 +389,17 @@ def agreement(
 
 
 # -- driver --------------------------------------------------------------------------------
-def subprocess_json(args: list[str]) -> dict[str, Any]:
+def subprocess_json(args: list[str], source: Path | None = None) -> dict[str, Any]:
+    """Run this script with ``args`` in a child process (importing extensor from ``source``)."""
+    env = None
+    if source is not None:
+        env = {**os.environ, "PYTHONPATH": str(source.resolve())}
     proc = subprocess.run(
         [sys.executable, str(Path(__file__).resolve()), *args],
         capture_output=True,
         text=True,
         check=False,
+        env=env,
     )
     lines = [line for line in proc.stdout.splitlines() if line.startswith("{")]
     if proc.returncode != 0 or not lines:
@@ -355,6 +455,16 @@ def main() -> None:
     parser.add_argument("--clips", default="", help="only clips whose name contains this")
     parser.add_argument("--json", type=Path, help="also write all results here")
     parser.add_argument(
+        "--keep", type=Path, help="copy every run's keypoints (.npz) into this folder"
+    )
+    parser.add_argument(
+        "--before",
+        type=Path,
+        help="also run --before-methods with extensor imported from this src folder "
+        "(e.g. a `git archive` of the previous commit), labelled '(before)'",
+    )
+    parser.add_argument("--before-methods", default="s1,s2,e2e-s1,cli")
+    parser.add_argument(
         "--measure", nargs=3, metavar=("METHOD", "CLIP", "OUT"), help=argparse.SUPPRESS
     )
     parser.add_argument("--measure-long", nargs=2, metavar=("VIDEO", "OUT"), help=argparse.SUPPRESS)
@@ -368,6 +478,7 @@ def main() -> None:
 
     results: dict[str, Any] = {"clips": {}, "long": []}
     methods = [m for m in args.methods.split(",") if m]
+    before_methods = [m for m in args.before_methods.split(",") if m] if args.before else []
     with tempfile.TemporaryDirectory(prefix="extensor-bench-") as tmp_dir:
         tmp = Path(tmp_dir)
         if not CLIPS.is_dir():
@@ -379,13 +490,24 @@ def main() -> None:
                 clip = clip_path.name
                 if args.clips not in clip:
                     continue
-                runs: dict[str, list[dict[str, Any]]] = {m: [] for m in methods}
+                # "METHOD (before)": the same method run on the code in --before.
+                plan = [(m, m, None) for m in methods] + [
+                    (f"{m} (before)", m, args.before) for m in before_methods
+                ]
+                runs: dict[str, list[dict[str, Any]]] = {label: [] for label, _, _ in plan}
                 for r in range(args.runs):
-                    for m in methods:  # interleaved, so load from other processes hits all alike
-                        out = tmp / f"{clip}-{m}-{r}.npz"
-                        res = subprocess_json(["--measure", m, str(clip_path), str(out)])
+                    # interleaved, so load from other processes hits all alike
+                    for m, method, source in plan:
+                        name = m.replace(" (before)", "-before")
+                        out = tmp / f"{clip}-{name}-{r}.npz"
+                        res = subprocess_json(
+                            ["--measure", method, str(clip_path), str(out)], source
+                        )
                         res["out"] = str(out)
                         runs[m].append(res)
+                        if args.keep:
+                            args.keep.mkdir(parents=True, exist_ok=True)
+                            shutil.copy(out, args.keep / out.name)
                         print(
                             f"  {clip} {m:11s} run {r + 1}: {res['frames_per_s']:6.1f} frames/s "
                             f"{res['x_real_time']:5.2f}x real time, {res['peak_rss_mb']:.0f} MB, "
@@ -416,6 +538,7 @@ def main() -> None:
 def summarise(runs: dict[str, list[dict[str, Any]]]) -> dict[str, Any]:
     summary: dict[str, Any] = {}
     loaded: dict[str, dict[str, list[float]]] = {}
+    angles: dict[str, tuple[np.ndarray, np.ndarray]] = {}
     fps = 30.0
     for m, rs in runs.items():
         if not rs:
@@ -423,7 +546,9 @@ def summarise(runs: dict[str, list[dict[str, Any]]]) -> dict[str, Any]:
         fps = rs[0]["fps"]
         with np.load(rs[0]["out"]) as npz:
             data = {k: npz[k] for k in npz.files if k != "time"}
-            loaded[m] = crossings(smoothed(trunk_angle(npz["time"], data), fps))
+            if data:  # "cli" is only timed
+                angles[m] = smoothed(trunk_angle(npz["time"], data), fps)
+                loaded[m] = crossings(angles[m])
         summary[m] = {
             "runs": len(rs),
             "frames_per_s": statistics.median(r["frames_per_s"] for r in rs),
@@ -436,7 +561,10 @@ def summarise(runs: dict[str, list[dict[str, Any]]]) -> dict[str, Any]:
         ref = "baseline" if m == REFERENCE else REFERENCE
         if ref in loaded and m in loaded and m != "baseline":
             summary[m]["vs"] = ref
-            summary[m]["agreement"] = agreement(loaded[ref], loaded[m], fps)
+            summary[m]["agreement"] = {
+                **agreement(loaded[ref], loaded[m], fps),
+                **angle_difference(angles[ref], angles[m]),
+            }
     return summary
 
 
@@ -444,17 +572,18 @@ def print_table(clip: str, summary: dict[str, Any]) -> None:
     print(f"\n{clip}")
     print(
         "| method | frames/s | x real time | CPU ms/frame | peak RSS MB | reps (ref, this) "
-        "| crossing diff median / p90 / max, bias (frames) | vs |"
+        "| crossing diff median / p90 / max, bias (frames) | angle diff max / p95 (deg) | vs |"
     )
-    print("| --- | --- | --- | --- | --- | --- | --- | --- |")
+    print("| --- | --- | --- | --- | --- | --- | --- | --- | --- |")
     for m, s in summary.items():
         ag = s.get("agreement")
         agree = (
             f"{ag['reps']} | {ag['median_frames']:.2f} / {ag['p90_frames']:.2f} / "
             f"{ag['max_frames']:.2f}, {ag['bias_frames']:+.2f} ({ag['crossings']} crossings, "
-            f"{ag['unmatched']} unmatched) | {s['vs']}"
+            f"{ag['unmatched']} unmatched) | {ag['angle_max_deg']:.2f} / "
+            f"{ag['angle_p95_deg']:.2f} | {s['vs']}"
             if ag
-            else "- | - | -"
+            else "- | - | - | -"
         )
         print(
             f"| {m} | {s['frames_per_s']:.1f} | {s['x_real_time']:.2f} | {s['cpu_ms_per_frame']:.1f} "

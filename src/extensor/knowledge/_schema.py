@@ -147,6 +147,8 @@ REQUIRED_ANALYSIS_PARAMS: Mapping[str, str] = {
     "face_line_offset_deg": "deg",
     "max_hip_travel_thighs": "fraction",
     "max_side_view_spread": "fraction",
+    "video_analysis_rate_hz": "Hz",
+    "video_max_stride": "count",
     "camera_side_view_quantile": "fraction",
     "camera_min_confidence": "fraction",
     "camera_min_visible_share": "fraction",

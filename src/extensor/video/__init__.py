@@ -26,6 +26,7 @@ from extensor.video._from_analysis import key_frames, overlay_from_run, phase_la
 from extensor.video._pipeline import (
     DEFAULT_MAX_SIDE,
     VideoAdapter,
+    analysis_stride,
     default_workers,
     merge_keypoints,
     stride_for_rate,
@@ -47,6 +48,7 @@ __all__ = [
     "VideoAdapter",
     "VideoInfo",
     "VideoWarning",
+    "analysis_stride",
     "check_camera",
     "default_workers",
     "iter_frames",

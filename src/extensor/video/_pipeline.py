@@ -9,6 +9,13 @@ How :func:`video_to_keypoints` is fast (measured in ``bench/bench_video.py``):
   person detection.
 * **Decoding ahead.** Each slice decodes in a background thread (OpenCV releases the
   GIL too) into a small bounded queue: memory stays flat however long the clip.
+* **No thread pools fighting the workers.** Each decoder runs one FFmpeg thread, OpenCV's
+  resize and colour conversion run on the calling thread while a pass is active (OpenCV's
+  pool spins while it waits) and each MediaPipe graph runs one executor thread: up to
+  ~1.5 CPU ms less per 720p frame where a core has slack (decoder measured alone), within
+  the noise when two workers saturate both cores. What is left is the pose model itself:
+  ~17.5 of the ~21 CPU ms a full-rate frame costs are XNNPACK's float32 kernels
+  (``bench/README.md``).
 * **Downscaling before pose.** MediaPipe crops and resizes to 256x256 itself; a frame
   whose longer side is ``max_side`` (default :data:`DEFAULT_MAX_SIDE`) gives the same
   landmarks and saves the colour conversion and copies of a 1080p frame.
@@ -22,9 +29,14 @@ Tracking or not (``tracking=``). In tracking mode MediaPipe takes each frame's r
 interest, position and *rotation*, from the previous frame's landmarks, and the landmarks
 lean towards it: on the 6-rep clip at 30 fps the trunk angle lags per-frame detection by
 about 1.5 frames at full rate and 2.8 frames at stride 2. Per-frame detection
-(``tracking=False``) has no lag, so a strided pass agrees with the full-rate pass within
-a third of a frame, but costs about 1.6x the CPU per analysed frame (the detector runs
-every time). Measured trade-offs are in ``bench/README.md``.
+(``tracking=False``) has no lag, but costs about 1.6x the CPU per analysed frame (the
+detector runs every time) and misses some bent-over poses the tracker follows.
+
+Stride with tracking (``predict_roi``, on by default when ``stride > 1``): the region is
+extrapolated from the last two analysed frames to the frame before the current one,
+where full-rate tracking takes it from, so a strided pass is back in step with the
+full-rate pass (bias ~0 instead of +1.3 frames at stride 2 on 30 fps; the per-frame
+pose cost is halved). Measured trade-offs are in ``bench/README.md``.
 
 >>> stride_for_rate(59.94, 30.0), stride_for_rate(30.0, 30.0), stride_for_rate(25.0, 30.0)
 (2, 1, 1)
@@ -56,8 +68,10 @@ from extensor.video._decode import (
     FrameSource,
     VideoInfo,
     VideoWarning,
+    import_cv2,
     prefetched,
 )
+from extensor.video._limits import limit
 from extensor.video._pose import (
     DEFAULT_MODEL_COMPLEXITY,
     MediaPipePoseEstimator,
@@ -120,6 +134,21 @@ def stride_for_rate(fps: float, rate_hz: float) -> int:
     if not (math.isfinite(fps) and fps > 0 and rate_hz > 0):
         return 1
     return max(1, math.floor(fps / rate_hz + _RATE_SLACK))
+
+
+def analysis_stride(fps: float) -> int:
+    """The stride the analysis reads a video with: about ``analysis.video_analysis_rate_hz``
+    frames per second, at most ``analysis.video_max_stride`` (both in the data file).
+
+    At stride 2 the tracking region is predicted from the last two analysed frames, which
+    keeps threshold timings within one frame of the full-rate pass (``bench/README.md``);
+    larger strides drift by more.
+
+    >>> analysis_stride(29.97), analysis_stride(59.94), analysis_stride(24.0)
+    (2, 2, 1)
+    """
+    rate = limit("video_analysis_rate_hz")
+    return min(int(limit("video_max_stride")), stride_for_rate(fps, rate))
 
 
 @dataclass
@@ -202,6 +231,40 @@ def _expected_frames(info: VideoInfo, slices: list[_Slice], stride: int) -> int:
     return max(1, round(total))
 
 
+class _SerialOpenCV:
+    """Runs OpenCV's own functions on the calling thread while at least one pass is active.
+
+    OpenCV splits a resize or colour conversion over a pool of threads that spin while
+    they wait for work. Next to pose workers that already fill the cores this costs CPU for
+    nothing: decoding, resizing and converting a 720p frame took 2.6-4.1 CPU ms with the
+    pool and 1.7-2.7 without (same pixels). ``cv2.setNumThreads`` is process-wide, so the
+    previous setting is restored when the last pass ends.
+    """
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._active = 0
+        self._saved = 0
+
+    def __enter__(self) -> None:
+        cv2 = import_cv2()
+        with self._lock:
+            if self._active == 0:
+                self._saved = cv2.getNumThreads()
+                cv2.setNumThreads(1)
+            self._active += 1
+
+    def __exit__(self, *exc: object) -> None:
+        cv2 = import_cv2()
+        with self._lock:
+            self._active -= 1
+            if self._active == 0:
+                cv2.setNumThreads(self._saved)
+
+
+_SERIAL_OPENCV = _SerialOpenCV()
+
+
 class _Counter:
     def __init__(self) -> None:
         self.value = 0
@@ -222,12 +285,13 @@ def _run_slice(
     prefetch: bool,
     done: _Counter,
     stop: threading.Event,
+    decoder_threads: int | None = None,
 ) -> None:
     try:
         # One pass over the slice's spans; the track is kept across the gaps between them
         # (a restart costs about 0.1 s; MediaPipe re-detects by itself when the track is lost).
         frames: Iterator[Frame] = source.frames(
-            stride=stride, max_side=max_side, rgb=True, spans=job.spans
+            stride=stride, max_side=max_side, rgb=True, spans=job.spans, threads=decoder_threads
         )
         if prefetch:
             frames = prefetched(frames)
@@ -272,7 +336,8 @@ def _backfill(
         span = (job.results[0][1], job.results[lead - 1][1])
         redo: list[tuple[int, float, Person | None]] = []
         tracker = LifterTracker()
-        for frame in source.frames(stride=stride, max_side=max_side, rgb=True, spans=[span]):
+        frames = source.frames(stride=stride, max_side=max_side, rgb=True, spans=[span], threads=1)
+        for frame in frames:
             person = tracker.pick(estimators[k - 1].estimate(frame.image, frame.time))
             redo.append(
                 (frame.index, frame.time, None if person is None else person.scaled(frame.scale))
@@ -329,6 +394,7 @@ def video_to_keypoints(
     tracking: bool = True,
     max_side_view_spread: float | None = None,
     min_sample_rate_hz: float | None = None,
+    predict_roi: bool | None = None,
 ) -> TimeSeries:
     """Keypoints of the lifter in a video file, GIF or image folder, in pixels.
 
@@ -340,13 +406,16 @@ def video_to_keypoints(
     called from the calling thread. ``fps``: frame rate of an image folder (or to
     override broken timestamps). ``times``: only these (start, end) spans in s, inclusive.
     ``workers``: parallel slices, default :func:`default_workers`. ``prefetch``: decode
-    in a background thread. The last two thresholds go to :func:`check_camera`.
+    in a background thread. The two thresholds go to :func:`check_camera`. ``predict_roi``
+    (MediaPipe tracking with a stride): extrapolate the tracking region over the skipped
+    frames (``roi_step_s`` of :class:`MediaPipePoseEstimator`), which removes the lag a
+    stride otherwise adds; ``None`` = on whenever ``stride > 1``.
 
     The series has ``info``: ``source``, ``width``, ``height``, ``fps``, ``frames``,
     ``duration``, ``rotation``, ``container``, ``stride``, ``max_side``, ``pose_backend``,
-    ``frames_without_person``, ``frame_index`` (the video frame of every sample) and
-    ``warnings`` (``[{"code", "message"}]``). Raises :class:`EmptyInputError` when nobody
-    is found at all.
+    ``roi_prediction`` (bool), ``frames_without_person``, ``frame_index`` (the video frame
+    of every sample) and ``warnings`` (``[{"code", "message"}]``). Raises
+    :class:`EmptyInputError` when nobody is found at all.
     """
     src = FrameSource(path, fps=fps)
     source = str(path)
@@ -361,59 +430,70 @@ def video_to_keypoints(
     if not own:
         workers = 1
     slices = _plan(src.info, spans, workers)
+    if predict_roi is None:
+        predict_roi = stride > 1
+    fps_known = math.isfinite(src.info.fps) and src.info.fps > 0
+    roi_step_s = 1.0 / src.info.fps if predict_roi and tracking and fps_known else None
 
     def make() -> PoseEstimator:
         if isinstance(estimator, PoseEstimator):
             return estimator
         if estimator is None:
-            return MediaPipePoseEstimator(model_complexity, static_image_mode=not tracking)
+            return MediaPipePoseEstimator(
+                model_complexity, static_image_mode=not tracking, roi_step_s=roi_step_s
+            )
         return estimator()
 
     estimators: list[PoseEstimator] = []
     done, stop = _Counter(), threading.Event()
     total = _expected_frames(src.info, slices, stride)
-    try:
-        for _ in slices:
-            estimators.append(make())
-        threads = [
-            threading.Thread(
-                target=_run_slice,
-                args=(src, job, est),
-                kwargs={
-                    "stride": stride,
-                    "max_side": max_side,
-                    "prefetch": prefetch,
-                    "done": done,
-                    "stop": stop,
-                },
-                name=f"extensor-pose-{k}",
-                daemon=True,
-            )
-            for k, (job, est) in enumerate(zip(slices, estimators, strict=True))
-        ]
-        for th in threads:
-            th.start()
-        reported = -1
+    with _SERIAL_OPENCV:
         try:
+            for _ in slices:
+                estimators.append(make())
+            threads = [
+                threading.Thread(
+                    target=_run_slice,
+                    args=(src, job, est),
+                    kwargs={
+                        "stride": stride,
+                        "max_side": max_side,
+                        "prefetch": prefetch,
+                        "done": done,
+                        "stop": stop,
+                        # Decoding runs beside the pose model (prefetch) or beside another
+                        # worker: FFmpeg's own threads would only add hand-overs (0.2-0.5 CPU
+                        # ms per 720p frame measured).
+                        "decoder_threads": 1 if prefetch or len(slices) > 1 else None,
+                    },
+                    name=f"extensor-pose-{k}",
+                    daemon=True,
+                )
+                for k, (job, est) in enumerate(zip(slices, estimators, strict=True))
+            ]
             for th in threads:
-                while th.is_alive():
-                    th.join(_POLL_S)
-                    if progress is not None and done.value != reported:
-                        reported = done.value
-                        progress(reported, max(total, reported))
+                th.start()
+            reported = -1
+            try:
+                for th in threads:
+                    while th.is_alive():
+                        th.join(_POLL_S)
+                        if progress is not None and done.value != reported:
+                            reported = done.value
+                            progress(reported, max(total, reported))
+            finally:
+                if any(th.is_alive() for th in threads):
+                    stop.set()
+                for th in threads:
+                    th.join()
+            for job in slices:
+                if job.error is not None:
+                    raise job.error
+            _backfill(src, slices, estimators, stride=stride, max_side=max_side)
         finally:
-            if any(th.is_alive() for th in threads):
-                stop.set()
-            for th in threads:
-                th.join()
-        for job in slices:
-            if job.error is not None:
-                raise job.error
-        _backfill(src, slices, estimators, stride=stride, max_side=max_side)
-    finally:
-        if own:
-            for est in estimators:
-                est.close()
+            if own:
+                for est in estimators:
+                    est.close()
     tracker = LifterTracker()
     results: list[tuple[int, float, Person | None]] = []
     decode_warnings: list[VideoWarning] = []
@@ -427,6 +507,11 @@ def video_to_keypoints(
         "stride": stride,
         "max_side": max_side,
         "pose_backend": estimators[0].name if estimators else "none",
+        "roi_prediction": stride > 1
+        and any(
+            isinstance(est, MediaPipePoseEstimator) and est.roi_step_s is not None
+            for est in estimators
+        ),
         "frames_analysed": 0,
     }
     if spans:
@@ -500,6 +585,8 @@ class VideoAdapter(Adapter):
     suffixes: ClassVar[tuple[str, ...]] = VIDEO_SUFFIXES
 
     def _read(self, path: Path, **options: Any) -> TimeSeries:
+        if options.get("stride") is None:
+            options["stride"] = analysis_stride(FrameSource(path, fps=options.get("fps")).info.fps)
         return video_to_keypoints(path, **options)
 
     @classmethod
