@@ -54,6 +54,7 @@ def analysis_params(exercise: Exercise, *, variant: str, goal: str) -> AnalysisP
         despike_threshold_deg=a("despike_threshold_deg"),
         min_rep_range_deg=a("min_rep_range_deg"),
         min_rep_duration_s=a("min_rep_duration_s"),
+        min_cut_rep_fraction=a("min_cut_rep_fraction"),
         max_bridged_gap_s=a("max_bridged_gap_s"),
         hold_band_fraction=a("hold_band_fraction"),
         standstill_fraction=a("standstill_fraction"),

@@ -8,6 +8,7 @@ whose mistake the input can show; list the others as not observable.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from typing import Any
 
 import numpy as np
@@ -235,8 +236,13 @@ def finalize_analysis(
     Shared by the offline :func:`analyze_motion` and the live ``StreamingAnalyzer``.
     """
     seg = params.segmentation
-    kept = [r for r in reps if not r.complete or r.duration >= seg.min_rep_duration_s]
-    numbered = [_renumber(r, k + 1) for k, r in enumerate(kept)]
+    # a rep cut off by a gap or the end of the data may be shorter than a full one
+    kept = [
+        r
+        for r in reps
+        if r.duration >= seg.min_rep_duration_s * (1.0 if r.complete else seg.min_cut_rep_fraction)
+    ]
+    numbered = [replace(r, number=k + 1) for k, r in enumerate(kept)]
     judged, blind = observable_mistakes(
         params,
         input_kind=input_kind,
@@ -249,7 +255,7 @@ def finalize_analysis(
         faults += DETECTORS[mistake](numbered, params)
     faults = _drop_overlaps(faults)
     partial = {f.rep for f in faults if f.id == "partial_range"}
-    final = [_mark_partial(r, r.number in partial) for r in numbered]
+    final = [replace(r, partial=r.number in partial) for r in numbered]
     out = list(notices)
     if not final and spread_deg < seg.min_rep_range_deg:
         out.append(
@@ -300,18 +306,6 @@ _INFO_KEYS = (
     "side", "front_cue", "neutral_reference", "rotation_axis_sensor_frame", "rotation_axis_share",
     "fps", "width", "height", "pose_backend",
 )  # fmt: skip
-
-
-def _renumber(rep: Rep, number: int) -> Rep:
-    from dataclasses import replace
-
-    return replace(rep, number=number)
-
-
-def _mark_partial(rep: Rep, partial: bool) -> Rep:
-    from dataclasses import replace
-
-    return replace(rep, partial=partial) if partial != rep.partial else rep
 
 
 def _drop_overlaps(faults: list[Fault]) -> list[Fault]:

@@ -146,11 +146,11 @@ def keypoints_to_motion(
     hip = _masked_point(ts, f"{use}_hip", min_confidence)
     knee = _masked_point(ts, f"{use}_knee", min_confidence)
     trunk = shoulder - hip
-    if reference_is_vertical := neutral_reference == "trunk_vertical":
-        ref = np.tile([0.0, 1.0], (trunk.shape[0], 1))
-    else:
-        ref = hip - knee
-    angle = signed_angle_deg(ref, trunk)
+    up = np.tile([0.0, 1.0], (trunk.shape[0], 1))
+    raw_hip = signed_angle_deg(hip - knee, trunk)  # trunk against the thigh line
+    raw_incline = signed_angle_deg(up, trunk)  # trunk against the vertical
+    reference_is_vertical = neutral_reference == "trunk_vertical"
+    angle = raw_incline if reference_is_vertical else raw_hip
     usable = np.isfinite(angle)
     if not usable.any():
         raise EmptyInputError(
@@ -165,8 +165,8 @@ def keypoints_to_motion(
     # Flexion turns the trunk toward the front, so flexion = sign * angle and extension = -that.
     extension = np.where(usable, -sign * angle, np.nan)
     # Both anatomical angles, flexion (toward the front) positive, whatever the variant:
-    hip_flexion = sign * signed_angle_deg(hip - knee, trunk)
-    inclination = sign * signed_angle_deg(np.tile([0.0, 1.0], (trunk.shape[0], 1)), trunk)
+    hip_flexion = sign * raw_hip
+    inclination = sign * raw_incline
     quality = np.stack([point_conf(ts, f"{use}_{p}") for p in ("shoulder", "hip", "knee")]).min(
         axis=0
     )

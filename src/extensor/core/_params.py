@@ -25,6 +25,7 @@ class SegmentationParams:
     despike_threshold_deg: float
     min_rep_range_deg: float
     min_rep_duration_s: float
+    min_cut_rep_fraction: float
     max_bridged_gap_s: float
     hold_band_fraction: float
     standstill_fraction: float

@@ -20,6 +20,7 @@ Conventions (documented in ``docs/architecture.md``):
 
 from __future__ import annotations
 
+from dataclasses import replace
 from itertools import pairwise
 
 import numpy as np
@@ -160,14 +161,8 @@ def reps_from_turns(
             gap = None if nxt is None or nxt.lower_start is None else nxt.lower_start - r.lift_end
             changes["top_hold_s"] = gap
             changes["time_under_tension_s"] = r.time_under_tension_s + (gap or 0.0)
-        numbered.append(_replace(r, **changes))
-    return [r for r in numbered if r.complete or r.duration >= params.min_rep_duration_s / 2]
-
-
-def _replace(rep: Rep, **changes: object) -> Rep:
-    from dataclasses import replace
-
-    return replace(rep, **changes)  # type: ignore[arg-type]
+        numbered.append(replace(r, **changes))  # type: ignore[arg-type]
+    return numbered
 
 
 def _one_rep(

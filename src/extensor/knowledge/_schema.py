@@ -134,6 +134,7 @@ REQUIRED_ANALYSIS_PARAMS: Mapping[str, str] = {
     "velocity_window_s": "s",
     "min_rep_range_deg": "deg",
     "min_rep_duration_s": "s",
+    "min_cut_rep_fraction": "fraction",
     "max_bridged_gap_s": "s",
     "hold_band_fraction": "fraction",
     "standstill_fraction": "fraction",
