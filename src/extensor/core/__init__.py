@@ -12,14 +12,28 @@ from extensor.core._keypoints import (
     point_xy,
 )
 from extensor.core._timeseries import Event, TimeSeries, validate_time
+from extensor.core.mistakes import (
+    MISTAKES,
+    Mistake,
+    MistakeCase,
+    MistakeRegistry,
+    format_reps,
+    mistake,
+)
 
 __all__ = [
     "KEYPOINT_UNITS",
+    "MISTAKES",
     "POINT_NAMES",
     "Event",
+    "Mistake",
+    "MistakeCase",
+    "MistakeRegistry",
     "TimeSeries",
+    "format_reps",
     "keypoint_names",
     "keypoint_series",
+    "mistake",
     "point_conf",
     "point_xy",
     "validate_time",
