@@ -31,6 +31,7 @@ from extensor.coach import (
     coach_set,
     write_report,
 )
+from extensor.core import MISTAKES
 from extensor.core._results import Rep, SetAnalysis
 from extensor.core._timeseries import TimeSeries
 from extensor.io import detect_input_type, write_extensor_csv
@@ -54,17 +55,9 @@ DECISION_STYLES: dict[str, str] = {
     "keep": "bold",
     "may_go_up": "bold green",
 }
-#: Which phase column a mistake is about (the cell is coloured when the rep shows it).
-_FAULT_COLUMN: dict[str, str] = {
-    "momentum": "lift",
-    "no_top_pause": "top",
-    "rushed_lowering": "lower",
-    "bounce": "bottom",
-    "no_settle": "bottom",
-    "past_neutral": "top_vs_neutral",
-    "partial_range": "top_vs_neutral",
-    "deep_rounding": "range",
-}
+#: Which phase column a mistake is about (the cell is coloured when the rep shows it):
+#: the first of its registry ``cells``.
+_FAULT_COLUMN: dict[str, str] = {m.id: m.cells[0] for m in MISTAKES if m.cells}
 
 
 def _fmt(value: float | None, spec: str = ".1f") -> str:

@@ -510,9 +510,13 @@ class Exercise(_Model):
     >>> ex = load_exercise()
     >>> ex.variant("seated_lever_machine").neutral_reference
     'trunk_vertical'
-    >>> ex.mistake("bounce").detection.params["max_bottom_dwell_s"].unit
-    's'
-    >>> ex.param("bounce", "max_bottom_dwell_s") == ex.detection_values()["bounce"]["max_bottom_dwell_s"]
+    >>> ex.mistake("ribs_flared").detection is None
+    True
+    >>> m = next(iter(MISTAKES))
+    >>> name = next(iter(m.params))
+    >>> ex.mistake(m.id).detection.params[name].unit == m.params[name]
+    True
+    >>> ex.param(m.id, name) == ex.detection_values()[m.id][name]
     True
     >>> ex.goal("nap")
     Traceback (most recent call last):

@@ -97,7 +97,9 @@ class Mistake(ABC):
         numbers = {r.number for r in reps}
         for f in faults:
             if f.id != self.id or (f.rep is not None and f.rep not in numbers):
-                raise AnalysisError(f"detector of {self.id!r} must return its own faults on given reps, got {f}")
+                raise AnalysisError(
+                    f"detector of {self.id!r} must return its own faults on given reps, got {f}"
+                )
         return faults
 
     @abstractmethod
@@ -115,7 +117,9 @@ class Mistake(ABC):
         raise NotImplementedError(f"mistake {self.id!r} ships no synthetic case")
 
     # -- words ---------------------------------------------------------------------------
-    def evidence(self, who: str, faults: Sequence[Fault], *, goal: str, targets: Mapping[str, float]) -> str:
+    def evidence(
+        self, who: str, faults: Sequence[Fault], *, goal: str, targets: Mapping[str, float]
+    ) -> str:
         """The evidence sentence for ``faults`` of reps ``who`` (``goal``: its name, lower case;
         ``targets``: the goal's tempo seconds by field)."""
         return f"{who}: {self.id.replace('_', ' ')}, measured {measured_text(faults)} against {limit_text(faults)}"

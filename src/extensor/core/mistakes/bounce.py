@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from typing import ClassVar
 
 from extensor.core._params import AnalysisParams
 from extensor.core._results import Fault, Rep
@@ -20,17 +21,25 @@ class Bounce(Mistake):
     id = "bounce"
     phase = "bottom"
     groups = frozenset({"tempo", "control"})
-    params = {"max_bottom_dwell_s": "s", "min_reversal_speed_dps": "deg/s", "confidence_scale": "fraction"}
+    params: ClassVar[Mapping[str, str]] = {
+        "max_bottom_dwell_s": "s",
+        "min_reversal_speed_dps": "deg/s",
+        "confidence_scale": "fraction",
+    }
     tempo_field = "bottom_s"
     supersedes = (NoSettle.id,)
     cells = ("bottom",)
 
-    def _detect(self, reps: list[Rep], params: AnalysisParams, values: Mapping[str, float]) -> list[Fault]:
+    def _detect(
+        self, reps: list[Rep], params: AnalysisParams, values: Mapping[str, float]
+    ) -> list[Fault]:
         dwell_max, speed_min = values["max_bottom_dwell_s"], values["min_reversal_speed_dps"]
         out = []
         for r in reps:
             dwell = r.bottom_settle_s
-            speed = r.peak_lower_velocity_dps if r.order == "lift_first" else r.peak_lift_velocity_dps
+            speed = (
+                r.peak_lower_velocity_dps if r.order == "lift_first" else r.peak_lift_velocity_dps
+            )
             if dwell is None or speed is None:
                 continue
             if dwell < dwell_max and speed > speed_min:
@@ -41,7 +50,9 @@ class Bounce(Mistake):
                 )  # fmt: skip
         return out
 
-    def evidence(self, who: str, faults: Sequence[Fault], *, goal: str, targets: Mapping[str, float]) -> str:
+    def evidence(
+        self, who: str, faults: Sequence[Fault], *, goal: str, targets: Mapping[str, float]
+    ) -> str:
         return (
             f"{who} rebounded after {measured_text(faults)} at the bottom; the "
             f"{goal} target is a {targets['bottom_s']:g} s pause"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from typing import ClassVar
 
 from extensor.core._params import AnalysisParams
 from extensor.core._results import Fault, Rep
@@ -20,9 +21,14 @@ class HeadNotNeutral(Mistake):
     phase = "top"
     needs_head = True
     inputs = ("video",)
-    params = {"max_head_deviation_deg": "deg", "confidence_scale": "fraction"}
+    params: ClassVar[Mapping[str, str]] = {
+        "max_head_deviation_deg": "deg",
+        "confidence_scale": "fraction",
+    }
 
-    def _detect(self, reps: list[Rep], params: AnalysisParams, values: Mapping[str, float]) -> list[Fault]:
+    def _detect(
+        self, reps: list[Rep], params: AnalysisParams, values: Mapping[str, float]
+    ) -> list[Fault]:
         limit = values["max_head_deviation_deg"]
         out = []
         for r in reps:
@@ -35,8 +41,12 @@ class HeadNotNeutral(Mistake):
                 )  # fmt: skip
         return out
 
-    def evidence(self, who: str, faults: Sequence[Fault], *, goal: str, targets: Mapping[str, float]) -> str:
+    def evidence(
+        self, who: str, faults: Sequence[Fault], *, goal: str, targets: Mapping[str, float]
+    ) -> str:
         return f"{who} turned the head {measured_text(faults)} away from the trunk line (limit: {limit_text(faults)})"
 
     def case(self) -> MistakeCase:
-        return MistakeCase((RepSpec(),) * 3 + (RepSpec(head_deg=30.0),) + (RepSpec(),) * 2, frozenset({4}))
+        return MistakeCase(
+            (RepSpec(),) * 3 + (RepSpec(head_deg=30.0),) + (RepSpec(),) * 2, frozenset({4})
+        )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from typing import ClassVar
 
 from extensor.core._params import AnalysisParams
 from extensor.core._results import Fault, Rep
@@ -19,7 +20,7 @@ class Momentum(Mistake):
     id = "momentum"
     phase = "lift"
     groups = frozenset({"tempo", "control"})
-    params = {
+    params: ClassVar[Mapping[str, str]] = {
         "max_lift_velocity_dps": "deg/s",
         "min_lift_duration_s": "s",
         "speed_confidence_scale": "fraction",
@@ -27,7 +28,9 @@ class Momentum(Mistake):
     }
     cells = ("lift", "peak_lift_speed")
 
-    def _detect(self, reps: list[Rep], params: AnalysisParams, values: Mapping[str, float]) -> list[Fault]:
+    def _detect(
+        self, reps: list[Rep], params: AnalysisParams, values: Mapping[str, float]
+    ) -> list[Fault]:
         vmax, tmin = values["max_lift_velocity_dps"], values["min_lift_duration_s"]
         out = []
         for r in reps:
@@ -48,11 +51,18 @@ class Momentum(Mistake):
     def target_field(self, unit: str) -> str | None:
         return "lift_s" if unit == "s" else None
 
-    def evidence(self, who: str, faults: Sequence[Fault], *, goal: str, targets: Mapping[str, float]) -> str:
+    def evidence(
+        self, who: str, faults: Sequence[Fault], *, goal: str, targets: Mapping[str, float]
+    ) -> str:
         groups = by_unit(faults)
         if len(groups) > 1:
             return "; ".join(
-                self.evidence(format_reps([f.rep for f in g if f.rep is not None]), g, goal=goal, targets=targets)
+                self.evidence(
+                    format_reps([f.rep for f in g if f.rep is not None]),
+                    g,
+                    goal=goal,
+                    targets=targets,
+                )
                 for g in groups.values()
             )
         if faults[0].unit == "deg/s":
@@ -60,4 +70,6 @@ class Momentum(Mistake):
         return f"{who} snapped up in {measured_text(faults)}; the {goal} target is {targets['lift_s']:g} s"
 
     def case(self) -> MistakeCase:
-        return MistakeCase((RepSpec(),) * 2 + (RepSpec(lift_s=0.4),) * 2 + (RepSpec(),) * 2, frozenset({3, 4}))
+        return MistakeCase(
+            (RepSpec(),) * 2 + (RepSpec(lift_s=0.4),) * 2 + (RepSpec(),) * 2, frozenset({3, 4})
+        )

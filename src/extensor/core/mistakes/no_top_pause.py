@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from typing import ClassVar
 
 from extensor.core._params import AnalysisParams
 from extensor.core._results import Fault, Rep
@@ -19,7 +20,10 @@ class NoTopPause(Mistake):
     id = "no_top_pause"
     phase = "top"
     groups = frozenset({"tempo"})
-    params = {"min_top_hold_fraction": "fraction", "confidence_scale": "fraction"}
+    params: ClassVar[Mapping[str, str]] = {
+        "min_top_hold_fraction": "fraction",
+        "confidence_scale": "fraction",
+    }
     tempo_field = "top_s"
     goal_optional = True
     cells = ("top",)
@@ -27,7 +31,9 @@ class NoTopPause(Mistake):
     def applies(self, params: AnalysisParams) -> bool:
         return params.tempo.requires_top_pause
 
-    def _detect(self, reps: list[Rep], params: AnalysisParams, values: Mapping[str, float]) -> list[Fault]:
+    def _detect(
+        self, reps: list[Rep], params: AnalysisParams, values: Mapping[str, float]
+    ) -> list[Fault]:
         target = params.tempo.top_s
         limit = values["min_top_hold_fraction"] * target
         return [
@@ -37,8 +43,12 @@ class NoTopPause(Mistake):
             if r.top_hold_s is not None and r.complete and r.top_hold_s < limit
         ]  # fmt: skip
 
-    def evidence(self, who: str, faults: Sequence[Fault], *, goal: str, targets: Mapping[str, float]) -> str:
+    def evidence(
+        self, who: str, faults: Sequence[Fault], *, goal: str, targets: Mapping[str, float]
+    ) -> str:
         return f"{who} held the top for {measured_text(faults)}; the {goal} target is {targets['top_s']:g} s"
 
     def case(self) -> MistakeCase:
-        return MistakeCase((RepSpec(),) * 3 + (RepSpec(top_s=0.0),) * 2 + (RepSpec(),), frozenset({4, 5}))
+        return MistakeCase(
+            (RepSpec(),) * 3 + (RepSpec(top_s=0.0),) * 2 + (RepSpec(),), frozenset({4, 5})
+        )

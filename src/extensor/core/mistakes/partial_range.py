@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from typing import ClassVar
 
 import numpy as np
 
@@ -33,7 +34,7 @@ class PartialRange(Mistake):
     id = "partial_range"
     phase = "range"
     groups = frozenset({"top"})
-    params = {
+    params: ClassVar[Mapping[str, str]] = {
         "max_top_shortfall_deg": "deg",
         "min_range_fraction": "fraction",
         "reference_range_percentile": "percent",
@@ -44,7 +45,9 @@ class PartialRange(Mistake):
     marks_partial = True
     cells = ("top_vs_neutral", "range")
 
-    def _detect(self, reps: list[Rep], params: AnalysisParams, values: Mapping[str, float]) -> list[Fault]:
+    def _detect(
+        self, reps: list[Rep], params: AnalysisParams, values: Mapping[str, float]
+    ) -> list[Fault]:
         short, frac = values["max_top_shortfall_deg"], values["min_range_fraction"]
         ref = reference_range(reps, percentile=values["reference_range_percentile"])
         out = []
@@ -63,7 +66,9 @@ class PartialRange(Mistake):
                 )  # fmt: skip
         return out
 
-    def evidence(self, who: str, faults: Sequence[Fault], *, goal: str, targets: Mapping[str, float]) -> str:
+    def evidence(
+        self, who: str, faults: Sequence[Fault], *, goal: str, targets: Mapping[str, float]
+    ) -> str:
         groups = by_unit(faults)
         parts = []
         if "deg" in groups:
@@ -71,7 +76,9 @@ class PartialRange(Mistake):
             parts.append(f"stopped {measured_text(g)} short of neutral (limit: {limit_text(g)})")
         if "fraction" in groups:
             g = groups["fraction"]
-            parts.append(f"covered only {measured_text(g)} of the set's best range (at least {limit_text(g)} expected)")
+            parts.append(
+                f"covered only {measured_text(g)} of the set's best range (at least {limit_text(g)} expected)"
+            )
         return f"{who} " + " and ".join(parts)
 
     def case(self) -> MistakeCase:

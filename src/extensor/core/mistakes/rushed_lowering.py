@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from typing import ClassVar
 
 from extensor.core._params import AnalysisParams
 from extensor.core._results import Fault, Rep
@@ -19,11 +20,16 @@ class RushedLowering(Mistake):
     id = "rushed_lowering"
     phase = "lower"
     groups = frozenset({"tempo"})
-    params = {"min_lower_fraction": "fraction", "confidence_scale": "fraction"}
+    params: ClassVar[Mapping[str, str]] = {
+        "min_lower_fraction": "fraction",
+        "confidence_scale": "fraction",
+    }
     tempo_field = "lower_s"
     cells = ("lower",)
 
-    def _detect(self, reps: list[Rep], params: AnalysisParams, values: Mapping[str, float]) -> list[Fault]:
+    def _detect(
+        self, reps: list[Rep], params: AnalysisParams, values: Mapping[str, float]
+    ) -> list[Fault]:
         target = params.tempo.lower_s
         limit = values["min_lower_fraction"] * target
         return [
@@ -33,8 +39,12 @@ class RushedLowering(Mistake):
             if r.lower_s is not None and r.lower_s < limit
         ]  # fmt: skip
 
-    def evidence(self, who: str, faults: Sequence[Fault], *, goal: str, targets: Mapping[str, float]) -> str:
+    def evidence(
+        self, who: str, faults: Sequence[Fault], *, goal: str, targets: Mapping[str, float]
+    ) -> str:
         return f"{who} lowered in {measured_text(faults)}; the {goal} target is {targets['lower_s']:g} s"
 
     def case(self) -> MistakeCase:
-        return MistakeCase((RepSpec(),) * 3 + (RepSpec(lower_s=0.8),) * 2 + (RepSpec(),), frozenset({4, 5}))
+        return MistakeCase(
+            (RepSpec(),) * 3 + (RepSpec(lower_s=0.8),) * 2 + (RepSpec(),), frozenset({4, 5})
+        )
