@@ -41,7 +41,8 @@ __all__ = [
 @dataclass(frozen=True, slots=True)
 class AnalysisRun:
     """One analysis with what it was computed from: the recording as read, the motion
-    series (channel ``extension``, deg) derived from it, and the result."""
+    series (channel ``extension``, deg) derived from it carrying the reps' phase events
+    (``rep<n>:lift_start``..., see :func:`extensor.core._results.rep_events`), and the result."""
 
     recording: TimeSeries
     motion: TimeSeries
@@ -154,7 +155,7 @@ def run_analysis(
     ex = exercise or load_exercise()
     motion = to_motion(ts, exercise=ex, variant=variant)
     result = analyze_motion(motion, params=analysis_params(ex, variant=variant, goal=goal))
-    return AnalysisRun(recording=ts, motion=motion, result=result)
+    return AnalysisRun(recording=ts, motion=motion.add_events(result.events), result=result)
 
 
 def analyze_recording(

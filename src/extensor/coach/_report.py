@@ -296,7 +296,7 @@ def _plot(
         return "".join(out)
     angle = np.asarray(motion.channel("extension"), dtype=float)
     svg = angle_plot_svg(
-        motion.time, angle, result.reps, _marks(result, coaching, exercise),
+        motion.time, angle, result.events, _marks(result, coaching, exercise),
         neutral_known=result.neutral_known,
     )  # fmt: skip
     legend = "".join(
