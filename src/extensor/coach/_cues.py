@@ -34,13 +34,26 @@ __all__ = [
     "Cue",
     "cue_order",
     "format_reps",
+    "max_cues",
     "set_cues",
     "went_well",
 ]
 
-#: How many cues a lifter is given for one set. More than three things to change at
-#: once is more than anyone can think about during the next set.
+#: How many cues a lifter is given for one set, as in the bundled data file
+#: (``[analysis.max_cues]``). Callers holding an exercise use :func:`max_cues`, which reads
+#: a custom file's value too.
 MAX_CUES = 3
+
+
+def max_cues(exercise: Exercise, /) -> int:
+    """How many cues a lifter is shown at once, from the exercise data file.
+
+    >>> from extensor.knowledge import load_exercise
+    >>> max_cues(load_exercise()) == MAX_CUES
+    True
+    """
+    return int(exercise.analysis_param("max_cues"))
+
 
 #: Priority tiers, most urgent first: the knowledge base's categories in their own order
 #: (safety, tempo, range, position, breathing).
