@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from extensor._analysis import run_analysis
 from extensor.core._results import PHASES, phase_spans, rep_events, rep_extremes
@@ -50,3 +52,26 @@ def test_phase_spans_follow_the_rep_numbers_and_phase_order() -> None:
     assert (2, "lift") not in spans
     assert (2, "top") not in spans
     assert rep_extremes(rep_events(reps), "top") == [(1, 3.0), (2, 3.0)]
+
+
+@settings(max_examples=25, deadline=None)
+@given(
+    lift=st.floats(0.8, 2.5),
+    top=st.floats(0.0, 2.0),
+    lower=st.floats(1.0, 4.0),
+    bottom=st.floats(0.5, 2.0),
+)
+def test_events_time_every_phase_exactly_as_the_rep_does(lift, top, lower, bottom) -> None:
+    """For any tempo, the spans read back from the events are the rep's own phase durations
+    (to 1e-9 s): the events are the rep times, not a second estimate."""
+    spec = RepSpec(lift_s=lift, top_s=top, lower_s=lower, bottom_s=bottom)
+    s = synthetic_set([spec] * 3, noise_deg=0.0, seed=1)
+    result = run_analysis(s.motion, goal="hypertrophy", variant="45_degree_bench").result
+    spans = {(n, p): b - a for n, p, a, b in phase_spans(result.events)}
+    for r in result.reps:
+        assert spans[(r.number, "lift")] == pytest.approx(r.lift_s, abs=1e-9)
+        assert spans[(r.number, "lower")] == pytest.approx(r.lower_s, abs=1e-9)
+        if r.top_hold_s:
+            assert spans[(r.number, "top")] == pytest.approx(r.top_hold_s, abs=1e-9)
+        if r.bottom_settle_s:
+            assert spans[(r.number, "bottom")] == pytest.approx(r.bottom_settle_s, abs=1e-9)

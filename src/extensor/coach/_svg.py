@@ -19,7 +19,8 @@ from itertools import pairwise
 
 import numpy as np
 
-from extensor.core._results import Fault, Rep, phase_spans, rep_extremes
+from extensor.core import phase_spans, rep_extremes
+from extensor.core._results import Fault, Rep
 from extensor.core._timeseries import Event, FloatArray
 
 __all__ = [

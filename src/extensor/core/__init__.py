@@ -11,6 +11,7 @@ from extensor.core._keypoints import (
     point_conf,
     point_xy,
 )
+from extensor.core._results import PHASES, phase_spans, rep_events, rep_extremes
 from extensor.core._timeseries import Event, TimeSeries, validate_time
 from extensor.core.mistakes import (
     MISTAKES,
@@ -24,6 +25,7 @@ from extensor.core.mistakes import (
 __all__ = [
     "KEYPOINT_UNITS",
     "MISTAKES",
+    "PHASES",
     "POINT_NAMES",
     "Event",
     "Mistake",
@@ -34,7 +36,10 @@ __all__ = [
     "keypoint_names",
     "keypoint_series",
     "mistake",
+    "phase_spans",
     "point_conf",
     "point_xy",
+    "rep_events",
+    "rep_extremes",
     "validate_time",
 ]

@@ -15,8 +15,8 @@ from typing import TYPE_CHECKING, Literal
 import numpy as np
 from numpy.typing import NDArray
 
-from extensor.core import TimeSeries
-from extensor.core._results import SetAnalysis, phase_spans
+from extensor.core import TimeSeries, phase_spans
+from extensor.core._results import SetAnalysis
 from extensor.core._timeseries import FloatArray
 from extensor.video._annotate import Overlay, _draw, _Points
 from extensor.video._decode import FrameSource, import_cv2
