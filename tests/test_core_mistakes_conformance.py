@@ -8,9 +8,11 @@ covered the moment it is added to ``extensor.core.MISTAKES``.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
-from extensor._analysis import analysis_params
+from extensor._analysis import analysis_params, run_analysis
 from extensor._errors import AnalysisError, KnowledgeBaseError
 from extensor.core import MISTAKES, Mistake, mistake
 from extensor.core._analyze import INPUT_SOURCES, analyze_motion, observable_mistakes
@@ -26,8 +28,6 @@ def _analyse(plugin: Mistake, specs: tuple[RepSpec, ...], *, keypoints: bool):
     case = plugin.case()
     s = synthetic_set(list(specs), noise_deg=0.3, seed=7, keypoints=keypoints)
     ts = s.keypoints if keypoints else s.motion
-    from extensor._analysis import run_analysis
-
     return run_analysis(ts, goal=case.goal, variant=case.variant, exercise=EXERCISE).result
 
 
@@ -116,8 +116,6 @@ def test_detect_refuses_missing_parameters(plugin: Mistake) -> None:
     """The template method checks the parameters before the plug-in runs."""
     params = analysis_params(EXERCISE, variant="45_degree_bench", goal="hypertrophy")
     stripped = {k: v for k, v in params.faults.items() if k != plugin.id}
-    from dataclasses import replace
-
     with pytest.raises(KnowledgeBaseError, match=f"detection parameter {plugin.id}\\."):
         plugin.detect([make_rep()], replace(params, faults=stripped))
 
@@ -130,8 +128,6 @@ def test_detect_refuses_a_fault_of_another_id() -> None:
     class Liar(type(real)):  # type: ignore[misc]
         def _detect(self, reps, params, values):  # type: ignore[no-untyped-def]
             return [replace_id(f) for f in real._detect(reps, params, values)]
-
-    from dataclasses import replace
 
     def replace_id(f):  # type: ignore[no-untyped-def]
         return replace(f, id="someone_else")
