@@ -50,6 +50,7 @@ TIER_STYLES: dict[str, str] = {
 }
 #: Rich style of each load decision.
 DECISION_STYLES: dict[str, str] = {
+    "stop": "bold red",
     "too_heavy": "bold red",
     "keep": "bold",
     "may_go_up": "bold green",
@@ -152,11 +153,10 @@ def print_analysis(
         f"{m.time_under_tension_s:.1f} s under tension · tempo spread (CV) "
         f"{_fmt(m.tempo_consistency_cv, '.2f')} · mean range {mean_range}{speed}"
     )
-    if result.not_observable:
+    blind = result.not_observable if coaching is None else coaching.not_judged
+    if blind:
         console.print(
-            "[dim]not judged from this input: "
-            + ", ".join(x.replace("_", " ") for x in result.not_observable)
-            + "[/]"
+            "[dim]not judged from this input: " + ", ".join(x.replace("_", " ") for x in blind) + "[/]"
         )
     if coaching is not None:
         print_coaching(coaching)
