@@ -49,8 +49,12 @@ class Case:
 CASES = [
     # The bug of issue 10: past neutral was "too heavy" for analyze, "fix one thing" for next.
     Case("past_neutral", [CLEAN] * 9 + [RepSpec(top_deg=20.0)] * 3, "load_too_heavy", "too_heavy"),
-    Case("swung_lift", [CLEAN] * 4 + [RepSpec(lift_s=0.35)] + [CLEAN] * 7, "load_too_heavy",
-         "too_heavy"),  # fmt: skip
+    Case(
+        "swung_lift",
+        [CLEAN] * 4 + [RepSpec(lift_s=0.35)] + [CLEAN] * 7,
+        "load_too_heavy",
+        "too_heavy",
+    ),
     Case("rushed_lowering", [CLEAN] * 10 + [RepSpec(lower_s=1.0)] * 2, "fix_one_fault", "keep"),
     Case("clean_below_top", [CLEAN] * 11, "more_clean_reps", "keep"),
     Case("clean_at_top", [CLEAN] * 15, "add_load", "may_go_up"),
@@ -173,9 +177,11 @@ def test_the_report_does_not_call_the_load_unjudged_when_it_judged_it(tmp_path: 
     html = report.read_text(encoding="utf-8")
     title = EXERCISE.mistake("load_too_heavy").title.lower()
     assert 'class="verdict verdict-too_heavy"' in html
-    blind = html.split('id="not-judged"', 1)[1].split("</section>", 1)[0] if (
-        'id="not-judged"' in html
-    ) else ""
+    blind = (
+        html.split('id="not-judged"', 1)[1].split("</section>", 1)[0]
+        if ('id="not-judged"' in html)
+        else ""
+    )
     assert title not in blind.lower()
     line = next((x for x in terminal.splitlines() if "not judged from this input" in x), "")
     assert "load too heavy" not in line

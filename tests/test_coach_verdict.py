@@ -91,7 +91,13 @@ def test_a_goal_that_does_not_progress_load_keeps_it(exercise: Exercise) -> None
 def test_verdict_json_has_decision_headline_reason_and_action(exercise: Exercise) -> None:
     data = verdict([CLEAN] * 3, exercise).to_dict()
     assert set(data) == {
-        "decision", "headline", "reason", "action", "rule", "knowledge_rule", "guide_anchor"
+        "decision",
+        "headline",
+        "reason",
+        "action",
+        "rule",
+        "knowledge_rule",
+        "guide_anchor",
     }
     assert data["headline"] == "Keep the load"
 

@@ -111,7 +111,9 @@ def change_profile(
     step = current.increment
     if new_unit != current.unit and increment is None:
         step = rules.default_increment(new_unit)
-        notes.append(f"unit changed to {new_unit}: load step reset to {format_load(step, new_unit)}")
+        notes.append(
+            f"unit changed to {new_unit}: load step reset to {format_load(step, new_unit)}"
+        )
     if increment is not None:
         value, step_unit = parse_load(increment, default_unit=new_unit)
         if value <= 0:

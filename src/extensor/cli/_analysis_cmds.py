@@ -150,7 +150,9 @@ def print_analysis(
     blind = result.not_observable if coaching is None else coaching.not_judged
     if blind:
         console.print(
-            "[dim]not judged from this input: " + ", ".join(x.replace("_", " ") for x in blind) + "[/]"
+            "[dim]not judged from this input: "
+            + ", ".join(x.replace("_", " ") for x in blind)
+            + "[/]"
         )
     if coaching is not None:
         print_coaching(coaching)

@@ -233,4 +233,3 @@ def judged_by_verdict(
     if result.complete_rep_count == 0 or not seen:
         return ()
     return tuple(dict.fromkeys(m for r in the_rules.rules for m in r.judges))
-

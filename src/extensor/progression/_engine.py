@@ -437,7 +437,7 @@ def recommend(
     if rule.action == "stop":
         details += [_fill(t, values) for t in rules.regressions]
         details.append(rules.referral)
-    verdict_values = {**{k: "-" for k in SET_FIELDS}, **(set_values or {}), **values}
+    verdict_values = {**dict.fromkeys(SET_FIELDS, "-"), **(set_values or {}), **values}
     anchor = rule.guide_anchor or ("progression" if rule.knowledge_rule else None)
     evidence: dict[str, Any] = {
         "sessions": len(sessions),

@@ -47,6 +47,7 @@ __all__ = [
     "CONDITIONS",
     "CONDITION_PARAMS",
     "FIXED_FIELDS",
+    "SET_FIELDS",
     "TEMPLATE_FIELDS",
     "Action",
     "Condition",
@@ -55,7 +56,6 @@ __all__ = [
     "Rule",
     "RuleParam",
     "Rules",
-    "SET_FIELDS",
     "load_rules",
     "template_fields",
 ]
