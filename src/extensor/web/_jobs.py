@@ -221,9 +221,8 @@ def _progress(spec: JobSpec, db: WebDB) -> ProgressFn:
 
 
 def _warm_up() -> bool:
-    """Import the analysis stack once, so the first real job does not pay for it."""
-    import extensor.app  # noqa: F401  (already imported; kept as the worker's warm-up hook)
-
+    """Start a worker before the first job: spawning it imports this module, and with it
+    the whole analysis stack (:mod:`extensor.app`), so the first real job does not pay."""
     return True
 
 
