@@ -29,6 +29,7 @@ def _print_recommendation(rec: Recommendation, exercise: Exercise, profile: Prof
         "add_increment": f"Add load: {format_load(rec.previous_load, rec.unit)} -> {format_load(rec.load, rec.unit)}",
         "fix_fault": f"Keep {format_load(rec.load, rec.unit)}, fix one thing",
         "add_reps": f"Keep {format_load(rec.load, rec.unit)}, more clean reps",
+        "keep_load": f"Keep {format_load(rec.load, rec.unit)}",
     }.get(rec.action, rec.action)
     goal = exercise.goals.get(profile.goal)
     console.print(
