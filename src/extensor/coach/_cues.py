@@ -243,7 +243,7 @@ def went_well(result: SetAnalysis, /, *, exercise: Exercise, goal: Goal) -> tupl
         if f.rep is not None:
             faulty.setdefault(f.rep, set()).add(f.id)
     out: list[str] = []
-    if not any(faulty.get(r.number) for r in reps):
+    if len(result.clean_reps) == total:
         out.append(f"All {total} reps were clean." if total > 1 else "The rep was clean.")
 
     if result.neutral_known and _judged(result, exercise, TOP_MISTAKES):

@@ -423,12 +423,12 @@ def _frames(frames: Sequence[KeyFrame]) -> str:
     return f'<section id="frames"><h2>Key frames</h2><div class="frames">{"".join(items)}</div></section>'
 
 
-def _blind(result: SetAnalysis, exercise: Exercise) -> str:
-    if not result.not_observable:
+def _blind(coaching: Coaching, exercise: Exercise) -> str:
+    if not coaching.not_judged:
         return ""
     names = ", ".join(
         exercise.mistakes[m].title.lower() if m in exercise.mistakes else m
-        for m in result.not_observable
+        for m in coaching.not_judged
     )
     return (
         '<section id="not-judged"><h2>Not judged from this input</h2>'
@@ -481,7 +481,7 @@ def render_report(
             _tempo(result, coaching),
             _table(result, exercise),
             _frames(frames),
-            _blind(result, exercise),
+            _blind(coaching, exercise),
             guide_note,
             f"<footer>Made offline by extensor {_e(__version__)}. Faults are checked against "
             "thresholds in the exercise data file; each cue names the measured value and its limit.</footer>",

@@ -101,7 +101,12 @@ class Notice:
 
 @dataclass(frozen=True, slots=True)
 class SetMetrics:
-    """Numbers about the whole set."""
+    """Numbers about the whole set.
+
+    ``rep_count`` counts every rep found, the one the recording cuts off included;
+    ``full_rep_count`` the complete reps that were not partial (they reached the top of the
+    range). A *clean* rep is another thing, about faults: see :attr:`SetAnalysis.clean_reps`.
+    """
 
     rep_count: int
     full_rep_count: int
@@ -141,6 +146,21 @@ class SetAnalysis:
     def reps_with(self, fault_id: str) -> list[int]:
         """Rep numbers that show fault ``fault_id``, sorted."""
         return sorted({f.rep for f in self.faults if f.id == fault_id and f.rep is not None})
+
+    @property
+    def clean_reps(self) -> tuple[int, ...]:
+        """Numbers of the clean reps: complete reps that no fault names.
+
+        The one definition of a clean rep, used by the coaching, the training log and the
+        load verdict. A partial rep carries a range fault, so it is never clean.
+        """
+        faulty = {f.rep for f in self.faults if f.rep is not None}
+        return tuple(r.number for r in self.reps if r.complete and r.number not in faulty)
+
+    @property
+    def complete_rep_count(self) -> int:
+        """Reps the recording holds from start to end (partial ones included)."""
+        return sum(1 for r in self.reps if r.complete)
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON export (plain types only; NaN becomes None)."""
