@@ -16,7 +16,6 @@ from extensor.knowledge import load_exercise
 
 EX = load_exercise()
 SHARED = Path(__file__).resolve().parents[2] / "shared" / "sensors" / "yurtman-barshan-e2-s1"
-needs_shared = pytest.mark.skipif(not SHARED.exists(), reason="../shared/sensors is not present")
 
 
 def _rotated(ts: TimeSeries, rot: Rotation) -> TimeSeries:
@@ -24,7 +23,6 @@ def _rotated(ts: TimeSeries, rot: Rotation) -> TimeSeries:
     return ts.copy(data={name: values @ m.T for name, values in ts.data.items()})
 
 
-@needs_shared
 @pytest.mark.shared
 @pytest.mark.parametrize("seed", [1, 2, 3])
 def test_imu_angle_does_not_depend_on_how_the_unit_is_mounted(seed):
@@ -39,7 +37,6 @@ def test_imu_angle_does_not_depend_on_how_the_unit_is_mounted(seed):
     assert run.result.metrics.rep_count == 30
 
 
-@needs_shared
 @pytest.mark.shared
 def test_unit_not_on_the_torso_is_flagged_as_possibly_another_movement():
     """Unit u1 does not follow the trunk (its tilt is spread over axes): a notice, no fake reps."""

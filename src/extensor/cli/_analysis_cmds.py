@@ -29,14 +29,14 @@ from extensor.coach import (
     KeyFrame,
     ReportFiles,
     coach_set,
+    overlay_from_run,
     write_report,
 )
-from extensor.core._results import Rep, SetAnalysis
-from extensor.core._timeseries import TimeSeries
+from extensor.coach import key_frames as video_key_frames
+from extensor.core import Rep, SetAnalysis, TimeSeries
 from extensor.io import detect_input_type, write_extensor_csv
 from extensor.knowledge import Exercise, load_exercise
-from extensor.video import key_frames as video_key_frames
-from extensor.video import overlay_from_run, write_annotated_video
+from extensor.video import write_annotated_video
 
 __all__ = ["analysis_json", "print_analysis", "print_coaching", "print_cues"]
 

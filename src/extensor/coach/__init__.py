@@ -31,6 +31,7 @@ from extensor.coach._report import (
     write_report,
 )
 from extensor.coach._verdict import DECISIONS, Decision, LoadVerdict, judge_load, too_heavy_signs
+from extensor.coach._video_frames import PHASE_LABELS, key_frames, overlay_from_run, phase_labels
 
 __all__ = [
     "COACHING_SCHEMA",
@@ -38,6 +39,7 @@ __all__ = [
     "KEY_FRAME_PHASES",
     "KEY_FRAME_WIDTH_PX",
     "MAX_CUES",
+    "PHASE_LABELS",
     "TIERS",
     "Coaching",
     "Cue",
@@ -50,6 +52,9 @@ __all__ = [
     "format_reps",
     "guide_path_for",
     "judge_load",
+    "key_frames",
+    "overlay_from_run",
+    "phase_labels",
     "render_report",
     "set_cues",
     "too_heavy_signs",

@@ -19,7 +19,7 @@ from typing import Any
 
 from extensor.coach._cues import MAX_CUES, Cue, set_cues, went_well
 from extensor.coach._verdict import LoadVerdict, judge_load
-from extensor.core._results import SetAnalysis
+from extensor.core import SetAnalysis
 from extensor.knowledge import Exercise, Goal
 
 __all__ = ["COACHING_SCHEMA", "Coaching", "coach_set"]

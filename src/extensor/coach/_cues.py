@@ -22,7 +22,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from extensor.core._results import Fault, SetAnalysis
+from extensor.core import Fault, SetAnalysis
 from extensor.knowledge import CATEGORIES, Exercise, Goal
 
 __all__ = [

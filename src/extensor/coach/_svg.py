@@ -19,8 +19,7 @@ from itertools import pairwise
 
 import numpy as np
 
-from extensor.core._results import Fault, Rep
-from extensor.core._timeseries import FloatArray
+from extensor.core import Fault, FloatArray, Rep
 
 __all__ = [
     "PHASE_COLORS",

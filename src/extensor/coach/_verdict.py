@@ -30,7 +30,7 @@ from typing import Any, Literal
 
 from extensor._errors import KnowledgeBaseError
 from extensor.coach._cues import format_reps
-from extensor.core._results import SetAnalysis
+from extensor.core import SetAnalysis
 from extensor.knowledge import Exercise, Goal
 
 __all__ = ["DECISIONS", "Decision", "LoadVerdict", "judge_load", "too_heavy_signs"]

@@ -3,6 +3,7 @@
 Nothing here reads files, draws, or imports cv2 or matplotlib.
 """
 
+from extensor.core._analyze import analyze_motion
 from extensor.core._keypoints import (
     KEYPOINT_UNITS,
     POINT_NAMES,
@@ -11,16 +12,39 @@ from extensor.core._keypoints import (
     point_conf,
     point_xy,
 )
-from extensor.core._timeseries import Event, TimeSeries, validate_time
+from extensor.core._kinematics import encoder_to_motion, imu_to_motion, keypoints_to_motion
+from extensor.core._params import AnalysisParams, SegmentationParams, TempoTarget
+from extensor.core._results import SCHEMA_VERSION, Fault, Notice, Rep, SetAnalysis, SetMetrics
+from extensor.core._synthetic import RepSpec, RepTruth, SyntheticSet, make_rep, synthetic_set
+from extensor.core._timeseries import Event, FloatArray, TimeSeries, validate_time
 
 __all__ = [
     "KEYPOINT_UNITS",
     "POINT_NAMES",
+    "SCHEMA_VERSION",
+    "AnalysisParams",
     "Event",
+    "Fault",
+    "FloatArray",
+    "Notice",
+    "Rep",
+    "RepSpec",
+    "RepTruth",
+    "SegmentationParams",
+    "SetAnalysis",
+    "SetMetrics",
+    "SyntheticSet",
+    "TempoTarget",
     "TimeSeries",
+    "analyze_motion",
+    "encoder_to_motion",
+    "imu_to_motion",
     "keypoint_names",
     "keypoint_series",
+    "keypoints_to_motion",
+    "make_rep",
     "point_conf",
     "point_xy",
+    "synthetic_set",
     "validate_time",
 ]

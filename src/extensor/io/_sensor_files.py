@@ -41,10 +41,9 @@ from typing import Any
 import numpy as np
 
 from extensor._errors import ConfigError, EmptyInputError, InputFormatError
-from extensor.core import TimeSeries
-from extensor.core._timeseries import FloatArray
+from extensor.core import FloatArray, TimeSeries
 from extensor.io._base import Adapter
-from extensor.io._keypoint_files import (
+from extensor.io._tables import (
     Table,
     check_options,
     check_time,

@@ -37,8 +37,7 @@ from typing import Any, Literal
 from sqlalchemy import select
 
 from extensor._errors import ConfigError, InputFormatError
-from extensor.progression import LOAD_UNITS, Profile
-from extensor.progression._units import MAX_LOAD_KG, convert
+from extensor.progression import LOAD_UNITS, MAX_LOAD_KG, Profile, convert
 from extensor.store._db import Store
 from extensor.store._log import (
     MAX_REPS,

@@ -177,7 +177,7 @@ def _analyse(spec: JobSpec, db: WebDB) -> tuple[dict[str, Any], int | None]:
     job_dir = Path(spec.job_dir)
     frames: list[KeyFrame] = []
     if spec.input_type == "video":
-        from extensor.video import key_frames
+        from extensor.coach import key_frames
 
         frames = key_frames(Path(spec.input_path), run, width_px=KEY_FRAME_WIDTH_PX)
     write_report(
