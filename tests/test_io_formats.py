@@ -743,3 +743,19 @@ def test_every_video_suffix_the_adapter_reads_is_detected(tmp_path: Path) -> Non
         path = tmp_path / f"x{suffix}"
         path.write_bytes(b"\x00\x01")
         assert detect_input_type(path) == "video", suffix
+
+
+def test_imu_sensor_properties_are_adapter_options(tmp_path: Path) -> None:
+    """The gyroscope's range and the AHRS gain are options of the IMU adapter (defaults
+    2000 deg/s and 0.5, named in extensor.core), kept in info for the orientation filter."""
+    from extensor.core import DEFAULT_AHRS_GAIN, DEFAULT_GYROSCOPE_RANGE_DPS
+
+    text = "time,acc_x,acc_y,acc_z,gyr_x,gyr_y,gyr_z\n0,0,0,9.8,0,0,0\n0.1,0,0,9.8,0,0,0\n"
+    path = _write(tmp_path, "imu.csv", text)
+    ts = read_recording(path)
+    assert (DEFAULT_GYROSCOPE_RANGE_DPS, DEFAULT_AHRS_GAIN) == (2000.0, 0.5)
+    assert (ts.info["gyroscope_range_dps"], ts.info["ahrs_gain"]) == (2000.0, 0.5)
+    ts = read_recording(path, gyroscope_range_dps=250, ahrs_gain=1.5)
+    assert (ts.info["gyroscope_range_dps"], ts.info["ahrs_gain"]) == (250.0, 1.5)
+    with pytest.raises(ConfigError, match=r"gyroscope_range_dps must be a positive number, got -1"):
+        read_recording(path, gyroscope_range_dps=-1)

@@ -35,6 +35,7 @@ EXPECTED_ALL = {
     "FIXED_FIELDS",
     "LB_IN_KG",
     "LOAD_UNITS",
+    "MAX_LOAD_KG",
     "SET_SOURCES",
     "TEMPLATE_FIELDS",
     "Best",

@@ -4,6 +4,7 @@ Nothing here reads files, draws, or imports cv2 or matplotlib.
 """
 
 from extensor.core._analyze import analyze_motion
+from extensor.core._constants import STANDARD_GRAVITY
 from extensor.core._keypoints import (
     KEYPOINT_UNITS,
     POINT_NAMES,
@@ -12,16 +13,25 @@ from extensor.core._keypoints import (
     point_conf,
     point_xy,
 )
-from extensor.core._kinematics import encoder_to_motion, imu_to_motion, keypoints_to_motion
+from extensor.core._kinematics import (
+    DEFAULT_AHRS_GAIN,
+    DEFAULT_GYROSCOPE_RANGE_DPS,
+    encoder_to_motion,
+    imu_to_motion,
+    keypoints_to_motion,
+)
 from extensor.core._params import AnalysisParams, SegmentationParams, TempoTarget
 from extensor.core._results import SCHEMA_VERSION, Fault, Notice, Rep, SetAnalysis, SetMetrics
 from extensor.core._synthetic import RepSpec, RepTruth, SyntheticSet, make_rep, synthetic_set
 from extensor.core._timeseries import Event, FloatArray, TimeSeries, validate_time
 
 __all__ = [
+    "DEFAULT_AHRS_GAIN",
+    "DEFAULT_GYROSCOPE_RANGE_DPS",
     "KEYPOINT_UNITS",
     "POINT_NAMES",
     "SCHEMA_VERSION",
+    "STANDARD_GRAVITY",
     "AnalysisParams",
     "Event",
     "Fault",
