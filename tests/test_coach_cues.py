@@ -37,11 +37,12 @@ def coaching_for(
 def test_public_surface_is_pinned() -> None:
     assert sorted(coach.__all__) == sorted(
         [
-            "COACHING_SCHEMA", "DECISIONS", "KEY_FRAME_PHASES", "KEY_FRAME_WIDTH_PX", "MAX_CUES", "TIERS",
-            "Coaching", "Cue", "Decision", "KeyFrame", "LoadVerdict",
+            "COACHING_SCHEMA", "DECISIONS", "KEY_FRAME_PHASES", "KEY_FRAME_WIDTH_PX", "MAX_CUES",
+            "PHASE_LABELS", "TIERS", "Coaching", "Cue", "Decision", "KeyFrame", "LoadVerdict",
             "ReportFiles", "coach_set", "cue_order", "format_reps", "guide_path_for", "judge_load",
-            "judged_by_verdict", "recommend_for_set", "render_report", "set_cues",
-            "set_summary", "too_heavy_signs", "verdict_from", "went_well", "write_report",
+            "judged_by_verdict", "key_frames", "overlay_from_run", "phase_labels",
+            "recommend_for_set", "render_report", "set_cues", "set_summary", "too_heavy_signs",
+            "verdict_from", "went_well", "write_report",
         ]
     )  # fmt: skip
     for name in coach.__all__:

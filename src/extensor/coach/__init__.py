@@ -41,6 +41,7 @@ from extensor.coach._verdict import (
     too_heavy_signs,
     verdict_from,
 )
+from extensor.coach._video_frames import PHASE_LABELS, key_frames, overlay_from_run, phase_labels
 
 __all__ = [
     "COACHING_SCHEMA",
@@ -48,6 +49,7 @@ __all__ = [
     "KEY_FRAME_PHASES",
     "KEY_FRAME_WIDTH_PX",
     "MAX_CUES",
+    "PHASE_LABELS",
     "TIERS",
     "Coaching",
     "Cue",
@@ -61,6 +63,9 @@ __all__ = [
     "guide_path_for",
     "judge_load",
     "judged_by_verdict",
+    "key_frames",
+    "overlay_from_run",
+    "phase_labels",
     "recommend_for_set",
     "render_report",
     "set_cues",

@@ -21,7 +21,7 @@ from typing import Any
 
 from extensor.coach._cues import MAX_CUES, Cue, set_cues, went_well
 from extensor.coach._verdict import LoadVerdict, judge_load, judged_by_verdict
-from extensor.core._results import SetAnalysis
+from extensor.core import SetAnalysis
 from extensor.knowledge import Exercise, Goal
 from extensor.progression import Profile, Rules, SessionSummary, load_rules
 

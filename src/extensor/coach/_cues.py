@@ -22,9 +22,15 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from extensor.core import MISTAKES, format_reps
-from extensor.core._results import Fault, SetAnalysis
-from extensor.core.mistakes import limit_text, measured_text, reps_of
+from extensor.core import (
+    MISTAKES,
+    Fault,
+    SetAnalysis,
+    format_reps,
+    limit_text,
+    measured_text,
+    reps_of,
+)
 from extensor.knowledge import CATEGORIES, Exercise, Goal
 
 __all__ = [
