@@ -6,10 +6,14 @@ Nothing here reads files, draws, or imports cv2 or matplotlib.
 from extensor.core._keypoints import (
     KEYPOINT_UNITS,
     POINT_NAMES,
+    WORLD_PREFIX,
+    has_world,
     keypoint_names,
     keypoint_series,
     point_conf,
+    point_world,
     point_xy,
+    world_channel,
 )
 from extensor.core._timeseries import Event, TimeSeries, validate_time
 
@@ -17,10 +21,14 @@ __all__ = [
     "KEYPOINT_UNITS",
     "POINT_NAMES",
     "Event",
+    "WORLD_PREFIX",
     "TimeSeries",
+    "has_world",
     "keypoint_names",
     "keypoint_series",
     "point_conf",
+    "point_world",
     "point_xy",
     "validate_time",
+    "world_channel",
 ]

@@ -12,7 +12,13 @@ from dataclasses import dataclass, field
 
 from extensor._errors import KnowledgeBaseError
 
-__all__ = ["AnalysisParams", "SegmentationParams", "TempoTarget"]
+__all__ = [
+    "AnalysisParams",
+    "MovementLimits",
+    "PlausibilityLimits",
+    "SegmentationParams",
+    "TempoTarget",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,6 +56,29 @@ class TempoTarget:
 
 
 @dataclass(frozen=True, slots=True)
+class PlausibilityLimits:
+    """What a human trunk can do in one rep; beyond these the tracking is to blame."""
+
+    max_range_deg: float
+    max_flexion_deg: float
+    max_past_neutral_deg: float
+    max_speed_dps: float
+    min_tracked_share: float
+    min_keypoint_confidence: float
+
+
+@dataclass(frozen=True, slots=True)
+class MovementLimits:
+    """What must stay still in a back extension (see :mod:`extensor.core._movement`)."""
+
+    max_hip_travel_trunks: float
+    max_pivot_ratio: float
+    max_thigh_rotation_share: float
+    min_failed_checks: int
+    min_trunk_rotation_deg: float
+
+
+@dataclass(frozen=True, slots=True)
 class AnalysisParams:
     """Everything one analysis needs besides the signal."""
 
@@ -61,6 +90,10 @@ class AnalysisParams:
     observable_from: Mapping[str, tuple[str, ...]]
     #: deepest usual start of a rep for the variant, degrees below neutral
     max_start_deviation_deg: float
+    #: per-rep plausibility limits
+    plausibility: PlausibilityLimits
+    #: faults with a lower confidence are reported as "possible", never cued as certain
+    min_cue_confidence: float
     goal: str = "hypertrophy"
     variant: str = "45_degree_bench"
     titles: Mapping[str, str] = field(default_factory=dict)

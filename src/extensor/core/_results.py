@@ -11,10 +11,29 @@ import math
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-__all__ = ["SCHEMA_VERSION", "Fault", "Notice", "Rep", "SetAnalysis", "SetMetrics"]
+__all__ = [
+    "FAULT_LEVELS",
+    "MOVEMENT_VERDICTS",
+    "SCHEMA_VERSION",
+    "Fault",
+    "MovementCheck",
+    "Notice",
+    "Rep",
+    "SetAnalysis",
+    "SetMetrics",
+]
 
 #: Version of the JSON layout; bump on any incompatible change.
-SCHEMA_VERSION = "extensor.set_analysis/1"
+#: 2: ``movement`` (the movement check), ``Rep.reliable`` / ``Rep.unreliable_reasons``,
+#: ``Fault.level`` ("clear" or "possible").
+SCHEMA_VERSION = "extensor.set_analysis/2"
+
+#: How sure a fault is: ``clear`` at or above the data file's ``min_cue_confidence``,
+#: ``possible`` below it (shown, never cued as if certain).
+FAULT_LEVELS = ("clear", "possible")
+
+#: Outcomes of the movement check.
+MOVEMENT_VERDICTS = ("back_extension", "another_movement", "undetermined")
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,6 +72,10 @@ class Rep:
     head_deviation_deg: float | None = None
     complete: bool = True
     partial: bool = False
+    #: False when the rep's numbers are beyond what a trunk can do or its keypoints were
+    #: poorly tracked (see :mod:`extensor.core._plausibility`); its faults are not judged.
+    reliable: bool = True
+    unreliable_reasons: tuple[str, ...] = ()
 
     @property
     def duration(self) -> float:
@@ -71,6 +94,8 @@ class Fault:
     unit: str
     confidence: float
     detail: str
+    #: ``"clear"`` or ``"possible"`` (confidence below the data file's cue level).
+    level: str = "clear"
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,6 +104,25 @@ class Notice:
 
     code: str
     message: str
+
+
+@dataclass(frozen=True, slots=True)
+class MovementCheck:
+    """Is this a back extension on this variant? What moved and what stayed.
+
+    ``verdict`` is one of :data:`MOVEMENT_VERDICTS`; ``failed`` the ids of the checks
+    that speak against a back extension, ``reasons`` one sentence per failed check (or
+    why the check could not be made), ``measures`` the numbers behind them.
+    """
+
+    verdict: str
+    failed: tuple[str, ...] = ()
+    reasons: tuple[str, ...] = ()
+    measures: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def is_other_movement(self) -> bool:
+        return self.verdict == "another_movement"
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,6 +154,7 @@ class SetAnalysis:
     neutral_known: bool
     source: str | None = None
     info: dict[str, Any] = field(default_factory=dict)
+    movement: MovementCheck | None = None
 
     def faults_of(self, fault_id: str) -> list[Fault]:
         """Every fault with id ``fault_id``."""
@@ -133,6 +178,7 @@ class SetAnalysis:
             "faults": [asdict(f) for f in self.faults],
             "not_observable": list(self.not_observable),
             "notices": [asdict(n) for n in self.notices],
+            "movement": None if self.movement is None else asdict(self.movement),
             "info": self.info,
         }
         return _clean(out)  # type: ignore[no-any-return]

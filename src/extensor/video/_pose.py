@@ -14,7 +14,8 @@ landmark model (``model_complexity=1``, the default); the lite (0) and heavy (2)
 models are downloaded by MediaPipe on first use, which extensor never lets happen:
 asking for them without the file in place raises :class:`~extensor.ConfigError` that
 says where to copy it. BlazePose's 33 landmark names are extensor's names; the
-confidence is the landmark's ``visibility``.
+confidence is the landmark's ``visibility``. The same model call returns the 3D world
+landmarks (metres, origin between the hips), carried in :attr:`Person.world`.
 
 Adding a backend is one adapter of about 40 lines, for example:
 
@@ -42,7 +43,7 @@ import types
 import warnings
 from abc import ABC, abstractmethod
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from types import TracebackType
 from typing import Any, ClassVar
@@ -77,10 +78,15 @@ _MODEL_FILES = {
 
 @dataclass(frozen=True, slots=True)
 class Person:
-    """One person in one frame: ``points[name] = (x_px, y_px, confidence)``; ``score`` in [0, 1]."""
+    """One person in one frame: ``points[name] = (x_px, y_px, confidence)``; ``score`` in [0, 1].
+
+    ``world[name] = (x, y, z)``: the 3D position in metres from a backend that estimates
+    one (MediaPipe's world landmarks: origin between the hips, camera axes), else empty.
+    """
 
     points: Mapping[str, tuple[float, float, float]]
     score: float = 1.0
+    world: Mapping[str, tuple[float, float, float]] = field(default_factory=dict)
 
     def center(self, names: tuple[str, ...] = ("left_hip", "right_hip")) -> tuple[float, float]:
         """Mean (x, y) of the named points that are present, else of all points."""
@@ -98,7 +104,9 @@ class Person:
         if factor == 1.0:
             return self
         return Person(
-            {n: (x / factor, y / factor, c) for n, (x, y, c) in self.points.items()}, self.score
+            {n: (x / factor, y / factor, c) for n, (x, y, c) in self.points.items()},
+            self.score,
+            self.world,  # metres: independent of the image scale
         )
 
 
@@ -407,7 +415,7 @@ class MediaPipePoseEstimator(PoseEstimator):
                 "poselandmarkbyroicpu__tensorstoposelandmarksandsegmentation__"
                 "ThresholdingCalculator.threshold": options["min_tracking_confidence"],
             },
-            outputs=["pose_landmarks", "pose_rect_from_landmarks"],
+            outputs=["pose_landmarks", "pose_world_landmarks", "pose_rect_from_landmarks"],
             stream_type_hints={
                 "prev_pose_rect_from_landmarks": PacketDataType.PROTO,
                 "roi_allowed": PacketDataType.BOOL,
@@ -473,7 +481,13 @@ class MediaPipePoseEstimator(PoseEstimator):
         for idx, name in self._names:
             lm = marks[idx]
             points[name] = (float(lm.x) * width, float(lm.y) * height, float(lm.visibility))
-        return [Person(points, score=1.0)]
+        world: dict[str, tuple[float, float, float]] = {}
+        world_marks = getattr(result, "pose_world_landmarks", None)
+        if world_marks is not None:
+            for idx, name in self._names:
+                wm = world_marks.landmark[idx]
+                world[name] = (float(wm.x), float(wm.y), float(wm.z))
+        return [Person(points, score=1.0, world=world)]
 
     def _reset(self) -> None:
         self._regions.clear()
