@@ -25,7 +25,7 @@ from extensor.knowledge import Exercise, Goal
 __all__ = ["COACHING_SCHEMA", "Coaching", "coach_set"]
 
 #: Version of the ``"coaching"`` JSON layout (``docs/coaching.md``); bump on incompatible change.
-COACHING_SCHEMA = "extensor.coaching/1"
+COACHING_SCHEMA = "extensor.coaching/2"  # 2: "withheld", cue "level"
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,7 +34,10 @@ class Coaching:
 
     ``cues`` are the (at most :data:`~extensor.coach.MAX_CUES`) things to change, most
     urgent first; ``also_seen`` the other faults, in the same order; ``went_well`` short
-    sentences of praise; ``verdict`` the load decision for the next set.
+    sentences of praise; ``verdict`` the load decision for the next set. ``possible``
+    cues (weaker findings) are only ever in ``also_seen``. ``withheld`` says why no
+    back-extension coaching is given (another movement, or nothing could be judged);
+    then there are no cues and no praise.
     """
 
     goal: Goal
@@ -44,6 +47,7 @@ class Coaching:
     also_seen: tuple[Cue, ...]
     went_well: tuple[str, ...]
     verdict: LoadVerdict
+    withheld: str | None = None
 
     @property
     def all_cues(self) -> tuple[Cue, ...]:
@@ -73,6 +77,7 @@ class Coaching:
             "also_seen": [c.to_dict() for c in self.also_seen],
             "went_well": list(self.went_well),
             "verdict": self.verdict.to_dict(),
+            "withheld": self.withheld,
         }
 
 
@@ -91,14 +96,48 @@ def coach_set(
     """
     g = exercise.goal(result.goal if goal is None else goal) if not isinstance(goal, Goal) else goal
     cues = set_cues(result, exercise=exercise, goal=g)
+    clear = tuple(c for c in cues if not c.possible)
+    possible = tuple(c for c in cues if c.possible)
     faulty = {f.rep for f in result.faults if f.rep is not None}
-    complete = [r for r in result.reps if r.complete]
+    complete = [r for r in result.reps if r.complete and r.reliable]
+    withheld = _withheld(result, exercise)
+    if withheld is not None:
+        return Coaching(
+            goal=g,
+            rep_count=len(result.reps),
+            clean_rep_count=0,
+            cues=(),
+            also_seen=(),
+            went_well=(),
+            verdict=LoadVerdict(
+                "keep",
+                f"{withheld}, so the load cannot be judged.",
+                "Film a back extension from the side and analyse it again.",
+                None,
+                None,
+            ),
+            withheld=withheld,
+        )
     return Coaching(
         goal=g,
         rep_count=len(result.reps),
         clean_rep_count=sum(1 for r in complete if r.number not in faulty),
-        cues=cues[:max_cues],
-        also_seen=cues[max_cues:],
+        cues=clear[:max_cues],
+        also_seen=clear[max_cues:] + possible,
         went_well=went_well(result, exercise=exercise, goal=g),
         verdict=judge_load(result, exercise=exercise, goal=g),
     )
+
+
+def _withheld(result: SetAnalysis, exercise: Exercise) -> str | None:
+    """Why no back-extension coaching applies to ``result``, or ``None``."""
+    if result.movement is not None and result.movement.is_other_movement:
+        return (
+            "This does not look like a back extension ("
+            + "; ".join(result.movement.reasons)
+            + "): no back-extension cue applies to it"
+        )
+    judgeable = {m.id for m in exercise.mistakes.values() if m.observable_from}
+    if result.reps and judgeable and judgeable <= set(result.not_observable):
+        return "No form could be judged from this recording (see the notices)"
+    return None

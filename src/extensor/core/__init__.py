@@ -20,8 +20,8 @@ from extensor.core._timeseries import Event, TimeSeries, validate_time
 __all__ = [
     "KEYPOINT_UNITS",
     "POINT_NAMES",
-    "Event",
     "WORLD_PREFIX",
+    "Event",
     "TimeSeries",
     "has_world",
     "keypoint_names",

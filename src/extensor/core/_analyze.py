@@ -26,9 +26,9 @@ from extensor.core._faults import (
     detect_rushed_lowering,
 )
 from extensor.core._filters import bridge_gaps, despike, find_gaps, local_slope, smooth
+from extensor.core._movement import another_movement_notice
 from extensor.core._params import AnalysisParams, SegmentationParams
 from extensor.core._phases import reps_from_turns
-from extensor.core._movement import another_movement_notice
 from extensor.core._plausibility import (
     grade_faults,
     mark_unreliable,
@@ -279,7 +279,10 @@ def finalize_analysis(
     faults: list[Fault] = []
     for mistake in judged:
         faults += DETECTORS[mistake](reliable, params)
-    rep_conf = {r.number: (c if c is not None else 1.0) for r, (_, c) in zip(numbered, tracking or [], strict=False)}
+    rep_conf = {
+        r.number: (c if c is not None else 1.0)
+        for r, (_, c) in zip(numbered, tracking or [], strict=False)
+    }
     faults = grade_faults(_drop_overlaps(faults), rep_confidence=rep_conf,
                           min_cue_confidence=params.min_cue_confidence)  # fmt: skip
     partial = {f.rep for f in faults if f.id == "partial_range"}

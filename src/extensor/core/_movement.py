@@ -23,11 +23,11 @@ body-plane angles of an oblique view), travel from the image.
 >>> from extensor.core._params import MovementLimits
 >>> lim = MovementLimits(max_hip_travel_trunks=0.35, max_pivot_ratio=0.5,
 ...     max_thigh_rotation_share=0.35, min_failed_checks=2, min_trunk_rotation_deg=20)
->>> judge_movement({"hip_travel_trunks": 0.1, "pivot_ratio": 0.08,
-...     "thigh_rotation_share": 0.1, "trunk_rotation_deg": 95.0}, limits=lim).verdict
+>>> judge_movement({"hip_travel_trunks": 0.1, "pivot_ratio": 0.08, "thigh_rotation_share": 0.1,
+...     "thigh_rotation_deg": 9.5, "trunk_rotation_deg": 95.0}, limits=lim).verdict
 'back_extension'
->>> judge_movement({"hip_travel_trunks": 0.4, "pivot_ratio": 1.7,
-...     "thigh_rotation_share": 0.9, "trunk_rotation_deg": 30.0}, limits=lim).failed
+>>> judge_movement({"hip_travel_trunks": 0.4, "pivot_ratio": 1.7, "thigh_rotation_share": 0.9,
+...     "thigh_rotation_deg": 27.0, "trunk_rotation_deg": 30.0}, limits=lim).failed
 ('hips_travel', 'pivot_not_at_hip', 'thigh_moves')
 """
 
@@ -54,6 +54,13 @@ def _extent(values: FloatArray) -> float:
         return float("nan")
     lo, hi = np.percentile(values[ok], [_LOW, _HIGH], axis=0)
     return float(np.linalg.norm(np.atleast_1d(hi - lo)))
+
+
+def _ratio(a: float, b: float) -> float:
+    """a / b; infinite when only ``a`` moved, NaN when neither did or either is unknown."""
+    if b > 0:
+        return a / b
+    return float("inf") if a > 0 else float("nan")
 
 
 def _unwrapped(deg: FloatArray) -> FloatArray:
@@ -92,11 +99,9 @@ def movement_measures(
         "trunk_rotation_deg": trunk_rot,
         "thigh_rotation_deg": _extent(thigh),
         "hip_travel_trunks": hip_travel / trunk_len if trunk_len > 0 else float("nan"),
-        "pivot_ratio": hip_travel / shoulder_travel if shoulder_travel > 0 else float("nan"),
+        "pivot_ratio": _ratio(hip_travel, shoulder_travel),
     }
-    out["thigh_rotation_share"] = (
-        out["thigh_rotation_deg"] / trunk_rot if trunk_rot > 0 else float("nan")
-    )
+    out["thigh_rotation_share"] = _ratio(out["thigh_rotation_deg"], trunk_rot)
     return {k: round(v, 3) for k, v in out.items()}
 
 

@@ -149,7 +149,9 @@ def check_camera(
     if view is not None:
         max_view = limit("max_view_angle_deg", max_view_angle_deg)
         max_spread = limit("max_oblique_view_spread", max_oblique_view_spread)
-        typical = float(np.quantile(ratio, limit("camera_side_view_quantile"))) if ratio.size else 0.0
+        typical = (
+            float(np.quantile(ratio, limit("camera_side_view_quantile"))) if ratio.size else 0.0
+        )
         if view > max_view or typical > max_spread:
             found.append(
                 VideoWarning(

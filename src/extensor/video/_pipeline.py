@@ -585,9 +585,7 @@ def merge_keypoints(first: TimeSeries, /, *others: TimeSeries) -> TimeSeries:
     }
     info = {**first.info, "frame_index": keys, "warnings": warnings, "frames_analysed": len(keys)}
     unit = next((first.units[n] for n in points if n in first.units), "px")
-    return keypoint_series(
-        [merged[i][0] for i in keys], points, unit=unit, info=info, world=world
-    )
+    return keypoint_series([merged[i][0] for i in keys], points, unit=unit, info=info, world=world)
 
 
 class VideoAdapter(Adapter):
