@@ -6,6 +6,7 @@ import os
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -56,3 +57,27 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
         with admin.begin() as conn:
             conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
         admin.dispose()
+
+
+#: The real recordings (``../shared`` next to the checkout; ``EXTENSOR_SHARED`` overrides).
+SHARED_DIR = Path(os.environ.get("EXTENSOR_SHARED", Path(__file__).resolve().parents[2] / "shared"))
+CLIPS_DIR = SHARED_DIR / "clips"
+
+
+@pytest.fixture(scope="session")
+def real_pose() -> Any:
+    """``real_pose(name)``: the keypoints (with 3D world landmarks) of clip ``name`` in
+    ``../shared/clips``, read as ``extensor analyze`` reads it, pose run once per session."""
+    if not CLIPS_DIR.is_dir():
+        pytest.skip(f"the real recordings are not here ({CLIPS_DIR} is absent)")
+    pytest.importorskip("mediapipe", reason="the video extra (mediapipe) is not installed")
+    from extensor.video import VideoAdapter
+
+    cache: dict[str, Any] = {}
+
+    def read(name: str) -> Any:
+        if name not in cache:
+            cache[name] = VideoAdapter().read(CLIPS_DIR / name)
+        return cache[name]
+
+    return read

@@ -47,7 +47,8 @@ def test_unit_not_on_the_torso_is_flagged_as_possibly_another_movement():
 
 
 def test_hips_travelling_are_flagged_as_possibly_another_movement():
-    """Keypoints whose hips slide a whole thigh length back and forth get a 'hips_travel' notice."""
+    """Hips sliding a whole thigh length back and forth (twice as far as the shoulders):
+    an 'another_movement' notice naming the hips, and no fault judged."""
     s = synthetic_set([RepSpec()] * 3, noise_deg=0.0, keypoints=True)
     assert s.keypoints is not None
     kp = s.keypoints
@@ -61,9 +62,15 @@ def test_hips_travelling_are_flagged_as_possibly_another_movement():
         points[name] = arr
     moved = keypoint_series(kp.time, points, unit="px", info=kp.info)
     run = run_analysis(moved, goal="hypertrophy", variant="45_degree_bench")
-    assert "hips_travel" in {n.code for n in run.result.notices}
+    notice = next(n for n in run.result.notices if n.code == "another_movement")
+    assert "the hips travel" in notice.message
+    assert run.result.movement is not None
+    assert {"hips_travel", "pivot_not_at_hip"} <= set(run.result.movement.failed)
+    assert run.result.faults == ()
     calm = run_analysis(kp, goal="hypertrophy", variant="45_degree_bench")
-    assert "hips_travel" not in {n.code for n in calm.result.notices}
+    assert "another_movement" not in {n.code for n in calm.result.notices}
+    assert calm.result.movement is not None
+    assert calm.result.movement.verdict == "back_extension"
     assert point_xy(moved, "left_hip").shape == (len(kp), 2)
 
 

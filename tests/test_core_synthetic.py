@@ -187,7 +187,6 @@ def test_facing_left_or_right_gives_the_same_signed_angles():
             s.keypoints,
             neutral_reference="trunk_in_line_with_thigh",
             min_confidence=0.3,
-            max_hip_travel=0.5,
             face_line_offset_deg=EX.analysis_param("face_line_offset_deg"),
         )
         np.testing.assert_allclose(m.channel("extension"), s.motion.channel("extension"), atol=1e-6)

@@ -17,12 +17,15 @@ from extensor._errors import ConfigError, InputFormatError
 from extensor.core import (
     AnalysisParams,
     ConfidenceCurve,
+    MovementLimits,
+    PlausibilityLimits,
     SegmentationParams,
     SetAnalysis,
     TempoTarget,
     TimeSeries,
     VelocityLossParams,
     analyze_motion,
+    check_movement,
     encoder_to_motion,
     imu_to_motion,
     keypoints_to_motion,
@@ -37,6 +40,7 @@ __all__ = [
     "analyze",
     "analyze_file",
     "analyze_recording",
+    "movement_limits",
     "run_analysis",
     "to_motion",
 ]
@@ -93,6 +97,15 @@ def analysis_params(exercise: Exercise, *, variant: str, goal: str) -> AnalysisP
         velocity_loss=VelocityLossParams(
             reps=int(a("velocity_loss_reps")), min_reps=int(a("min_velocity_loss_reps"))
         ),
+        plausibility=PlausibilityLimits(
+            max_range_deg=a("plausible_max_range_deg"),
+            max_flexion_deg=a("plausible_max_flexion_deg"),
+            max_past_neutral_deg=a("plausible_max_past_neutral_deg"),
+            max_speed_dps=a("plausible_max_speed_dps"),
+            min_tracked_share=a("rep_min_tracked_share"),
+            min_keypoint_confidence=a("rep_min_keypoint_confidence"),
+        ),
+        min_cue_confidence=a("min_cue_confidence"),
         goal=goal,
         variant=variant,
         titles={m.id: m.title for m in exercise.mistakes.values()},
@@ -106,13 +119,22 @@ def to_motion(ts: TimeSeries, /, *, exercise: Exercise, variant: str) -> TimeSer
         return ts
     if kind == "keypoints":
         ts = _camera_notices(ts)
-        return keypoints_to_motion(
+        a = exercise.analysis_param
+        motion = keypoints_to_motion(
             ts,
             neutral_reference=exercise.variant(variant).neutral_reference,
-            min_confidence=exercise.analysis_param("min_keypoint_confidence"),
-            max_hip_travel=exercise.analysis_param("max_hip_travel_thighs"),
-            face_line_offset_deg=exercise.analysis_param("face_line_offset_deg"),
+            min_confidence=a("min_keypoint_confidence"),
+            face_line_offset_deg=a("face_line_offset_deg"),
+            side_view_max_angle_deg=a("side_view_max_angle_deg"),
         )
+        check = check_movement(
+            ts,
+            motion,
+            limits=movement_limits(exercise),
+            min_confidence=a("min_keypoint_confidence"),
+            trusted_view=not ts.info.get("unjudgeable"),
+        )
+        return motion.copy(info={**motion.info, "movement_check": check})
     if kind == "angle":
         return encoder_to_motion(ts)
     if kind == "imu":
@@ -120,6 +142,18 @@ def to_motion(ts: TimeSeries, /, *, exercise: Exercise, variant: str) -> TimeSer
     raise InputFormatError(
         f"recording kind must be keypoints, angle, imu or motion, got {kind!r}",
         source=ts.info.get("source"),
+    )
+
+
+def movement_limits(exercise: Exercise) -> MovementLimits:
+    """The movement check's limits (:mod:`extensor.core._movement`) from the data file."""
+    a = exercise.analysis_param
+    return MovementLimits(
+        max_hip_travel_trunks=a("movement_max_hip_travel_trunks"),
+        max_pivot_ratio=a("movement_max_pivot_ratio"),
+        max_thigh_rotation_share=a("movement_max_thigh_rotation_share"),
+        min_failed_checks=int(a("movement_min_failed_checks")),
+        min_trunk_rotation_deg=a("min_rep_range_deg"),
     )
 
 

@@ -152,6 +152,9 @@ def print_analysis(
 
 def print_cues(coaching: Coaching) -> None:
     """Only the cues, one numbered line each (what ``--quiet`` prints)."""
+    if coaching.withheld:
+        console.print(f"No cues: {coaching.withheld}.", soft_wrap=True, markup=False)
+        return
     if not coaching.cues:
         console.print(
             "No cues: every rep was clean." if coaching.rep_count else "No cues: no rep was found."
@@ -171,7 +174,9 @@ def print_coaching(coaching: Coaching) -> None:
     grid = Table.grid(padding=(0, 1), pad_edge=True)
     grid.add_column(justify="right", no_wrap=True)
     grid.add_column()
-    if not coaching.cues:
+    if coaching.withheld:
+        grid.add_row("", f"[yellow]{escape(coaching.withheld)}.[/]")
+    elif not coaching.cues:
         grid.add_row("", "[green]Nothing to change: no fault was found.[/]")
     for k, c in enumerate(coaching.cues, start=1):
         style = TIER_STYLES.get(c.tier, "")
@@ -183,7 +188,8 @@ def print_coaching(coaching: Coaching) -> None:
         )
     if coaching.also_seen:
         seen = "; ".join(
-            f"{c.mistake.replace('_', ' ')} ({c.reps_text})" for c in coaching.also_seen
+            f"{c.mistake.replace('_', ' ')} ({c.reps_text}{', possible' if c.possible else ''})"
+            for c in coaching.also_seen
         )
         grid.add_row("", f"[dim]also seen: {escape(seen)}[/]")
     for s in coaching.went_well:

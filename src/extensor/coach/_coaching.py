@@ -28,9 +28,9 @@ from extensor.progression import Profile, Rules, SessionSummary, load_rules
 __all__ = ["COACHING_SCHEMA", "Coaching", "coach_set"]
 
 #: Version of the ``"coaching"`` JSON layout (``docs/coaching.md``); bump on incompatible change.
-#: 2: the verdict comes from the progression rules (``rule`` is a ``progression.toml`` rule
-#: id, new ``knowledge_rule`` and decision ``stop``).
-COACHING_SCHEMA = "extensor.coaching/2"
+#: 3: the verdict comes from the progression rules (``rule`` is a ``progression.toml`` rule
+#: id, new ``knowledge_rule`` and decision ``stop``); ``withheld`` and each cue's ``level``.
+COACHING_SCHEMA = "extensor.coaching/3"
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,7 +39,10 @@ class Coaching:
 
     ``cues`` are the (at most the data file's ``max_cues``) things to change, most
     urgent first; ``also_seen`` the other faults, in the same order; ``went_well`` short
-    sentences of praise; ``verdict`` the load decision for the next set.
+    sentences of praise; ``verdict`` the load decision for the next set. ``possible``
+    cues (weaker findings) are only ever in ``also_seen``. ``withheld`` says why no
+    back-extension coaching is given (another movement, or nothing could be judged);
+    then there are no cues and no praise.
     """
 
     goal: Goal
@@ -52,6 +55,7 @@ class Coaching:
     #: Mistakes the analysis could not observe and the load verdict did not judge either
     #: (what the report and the terminal list as "not judged from this input").
     not_judged: tuple[str, ...] = ()
+    withheld: str | None = None
 
     @property
     def all_cues(self) -> tuple[Cue, ...]:
@@ -81,6 +85,7 @@ class Coaching:
             "also_seen": [c.to_dict() for c in self.also_seen],
             "went_well": list(self.went_well),
             "verdict": self.verdict.to_dict(),
+            "withheld": self.withheld,
         }
 
 
@@ -110,6 +115,26 @@ def coach_set(
     cues = set_cues(result, exercise=exercise, goal=g)
     limit = max_cues(exercise) if cue_limit is None else cue_limit
     judged = judged_by_verdict(result, exercise=exercise, rules=the_rules)
+    clear = tuple(c for c in cues if not c.possible)
+    possible = tuple(c for c in cues if c.possible)
+    withheld = _withheld(result, exercise)
+    if withheld is not None:
+        return Coaching(
+            goal=g,
+            rep_count=len(result.reps),
+            clean_rep_count=0,
+            cues=(),
+            also_seen=(),
+            went_well=(),
+            verdict=LoadVerdict(
+                "keep",
+                f"{withheld}, so the load cannot be judged.",
+                "Film a back extension from the side and analyse it again.",
+                None,
+                None,
+            ),
+            withheld=withheld,
+        )
     verdict = judge_load(
         result, exercise=exercise, goal=g, rules=the_rules, history=history, profile=profile,
         today=today, pain=pain,
@@ -118,9 +143,23 @@ def coach_set(
         goal=g,
         rep_count=len(result.reps),
         clean_rep_count=len(result.clean_reps),
-        cues=cues[:limit],
-        also_seen=cues[limit:],
+        cues=clear[:limit],
+        also_seen=clear[limit:] + possible,
         went_well=went_well(result, exercise=exercise, goal=g),
         verdict=verdict,
         not_judged=tuple(m for m in result.not_observable if m not in judged),
     )
+
+
+def _withheld(result: SetAnalysis, exercise: Exercise) -> str | None:
+    """Why no back-extension coaching applies to ``result``, or ``None``."""
+    if result.movement is not None and result.movement.is_other_movement:
+        return (
+            "This does not look like a back extension ("
+            + "; ".join(result.movement.reasons)
+            + "): no back-extension cue applies to it"
+        )
+    judgeable = {m.id for m in exercise.mistakes.values() if m.observable_from}
+    if result.reps and judgeable and judgeable <= set(result.not_observable):
+        return "No form could be judged from this recording (see the notices)"
+    return None

@@ -104,6 +104,13 @@ class Cue:
     target: float | None
     guide_section: str
     guide_section_title: str
+    #: ``"clear"``, or ``"possible"`` when every fault behind it is below the data file's
+    #: ``min_cue_confidence``: shown beside the cues, never as one of them.
+    level: str = "clear"
+
+    @property
+    def possible(self) -> bool:
+        return self.level == "possible"
 
     @property
     def text(self) -> str:
@@ -124,6 +131,7 @@ class Cue:
             "mistake": self.mistake,
             "title": self.title,
             "tier": self.tier,
+            "level": self.level,
             "reps": list(self.reps),
             "reps_text": self.reps_text,
             "evidence": self.evidence,
@@ -181,7 +189,8 @@ def set_cues(result: SetAnalysis, /, *, exercise: Exercise, goal: Goal) -> tuple
     """One cue per mistake seen in ``result``, most urgent first (see :func:`cue_order`).
 
     Show the first :func:`max_cues` to the lifter; the rest are for the full report.
-    Faults of mistakes the knowledge base does not know are skipped.
+    Faults of mistakes the knowledge base does not know are skipped. A mistake whose
+    faults are all ``possible`` gives a ``possible`` cue, sorted after every clear one.
     """
     grouped: dict[str, list[Fault]] = {}
     for f in result.faults:
@@ -193,13 +202,15 @@ def set_cues(result: SetAnalysis, /, *, exercise: Exercise, goal: Goal) -> tuple
         m = exercise.mistake(mistake)
         plugin = MISTAKES.get(mistake)
         target_field = None if plugin is None else plugin.target_field(faults[0].unit)
+        level = "clear" if any(f.level == "clear" for f in faults) else "possible"
+        evidence = _cap(_evidence(mistake, m.title, faults, goal))
         cues.append(
             Cue(
                 mistake=mistake,
                 title=m.title,
                 tier=_tier(exercise, mistake),
                 reps=tuple(sorted({f.rep for f in faults if f.rep is not None})),
-                evidence=_cap(_evidence(mistake, m.title, faults, goal)),
+                evidence=evidence if level == "clear" else f"Possibly: {evidence}",
                 cue=m.cue,
                 why_it_matters=m.why_it_matters,
                 values=tuple(f.measured for f in faults),
@@ -208,10 +219,13 @@ def set_cues(result: SetAnalysis, /, *, exercise: Exercise, goal: Goal) -> tuple
                 target=None if target_field is None else getattr(goal.tempo, target_field),
                 guide_section=m.guide_section,
                 guide_section_title=exercise.section(m.guide_section).title,
+                level=level,
             )
         )
     first = {c.mistake: min(c.reps, default=0) for c in cues}
-    return tuple(sorted(cues, key=lambda c: _rank(exercise, c.mistake, first[c.mistake])))
+    return tuple(
+        sorted(cues, key=lambda c: (c.possible, _rank(exercise, c.mistake, first[c.mistake])))
+    )
 
 
 # -- what went well -------------------------------------------------------------------------
@@ -235,7 +249,7 @@ def went_well(result: SetAnalysis, /, *, exercise: Exercise, goal: Goal) -> tupl
     Only claims what the analysis could judge from this input: clean reps, reps that
     finished at neutral, reps on the goal's tempo, and a set with no swing or rebound.
     """
-    reps = [r for r in result.reps if r.complete]
+    reps = [r for r in result.reps if r.complete and r.reliable]
     if not reps:
         return ()
     total = len(reps)

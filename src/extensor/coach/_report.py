@@ -255,10 +255,15 @@ def _cues(coaching: Coaching, guide: str | None) -> str:
                 f'<p class="links">{links}</p></li>'
             )
         out.append("</ol>")
+    elif coaching.withheld:
+        out.append(f'<p class="withheld">{_e(coaching.withheld)}.</p>')
     else:
         out.append("<p>No faults found: nothing to change.</p>")
     if coaching.also_seen:
-        seen = "; ".join(f"{_e(c.title.lower())} ({_e(c.reps_text)})" for c in coaching.also_seen)
+        seen = "; ".join(
+            f"{_e(c.title.lower())} ({_e(c.reps_text)}{', possible' if c.possible else ''})"
+            for c in coaching.also_seen
+        )
         out.append(f'<p class="also">Also seen, for after these are fixed: {seen}.</p>')
     if coaching.went_well:
         items = "".join(f"<li>{_e(s)}</li>" for s in coaching.went_well)

@@ -8,10 +8,14 @@ from extensor.core._constants import STANDARD_GRAVITY
 from extensor.core._keypoints import (
     KEYPOINT_UNITS,
     POINT_NAMES,
+    WORLD_PREFIX,
+    has_world,
     keypoint_names,
     keypoint_series,
     point_conf,
+    point_world,
     point_xy,
+    world_channel,
 )
 from extensor.core._kinematics import (
     DEFAULT_AHRS_GAIN,
@@ -20,17 +24,24 @@ from extensor.core._kinematics import (
     imu_to_motion,
     keypoints_to_motion,
 )
+from extensor.core._movement import check_movement
+from extensor.core._world import view_angle_deg
 from extensor.core._params import (
     AnalysisParams,
     ConfidenceCurve,
+    MovementLimits,
+    PlausibilityLimits,
     SegmentationParams,
     TempoTarget,
     VelocityLossParams,
 )
 from extensor.core._results import (
+    FAULT_LEVELS,
+    MOVEMENT_VERDICTS,
     PHASES,
     SCHEMA_VERSION,
     Fault,
+    MovementCheck,
     Notice,
     Rep,
     SetAnalysis,
@@ -54,16 +65,24 @@ from extensor.core.mistakes import (
 )
 
 __all__ = [
+    "FAULT_LEVELS",
+    "MOVEMENT_VERDICTS",
+    "MovementCheck",
+    "MovementLimits",
+    "PlausibilityLimits",
+    "check_movement",
+    "view_angle_deg",
     "DEFAULT_AHRS_GAIN",
     "DEFAULT_GYROSCOPE_RANGE_DPS",
     "KEYPOINT_UNITS",
     "MISTAKES",
     "PHASES",
     "POINT_NAMES",
-    "SCHEMA_VERSION",
-    "STANDARD_GRAVITY",
     "AnalysisParams",
     "ConfidenceCurve",
+    "SCHEMA_VERSION",
+    "STANDARD_GRAVITY",
+    "WORLD_PREFIX",
     "Event",
     "Fault",
     "FloatArray",
@@ -84,6 +103,7 @@ __all__ = [
     "analyze_motion",
     "encoder_to_motion",
     "format_reps",
+    "has_world",
     "imu_to_motion",
     "keypoint_names",
     "keypoint_series",
@@ -94,10 +114,12 @@ __all__ = [
     "mistake",
     "phase_spans",
     "point_conf",
+    "point_world",
     "point_xy",
     "rep_events",
     "rep_extremes",
     "reps_of",
     "synthetic_set",
     "validate_time",
+    "world_channel",
 ]

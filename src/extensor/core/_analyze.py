@@ -15,9 +15,16 @@ import numpy as np
 
 from extensor._errors import EmptyInputError
 from extensor.core._filters import bridge_gaps, despike, find_gaps, local_slope, smooth
+from extensor.core._movement import another_movement_notice
 from extensor.core._params import AnalysisParams, SegmentationParams, VelocityLossParams
 from extensor.core._phases import reps_from_turns
-from extensor.core._results import Fault, Notice, Rep, SetAnalysis, SetMetrics
+from extensor.core._plausibility import (
+    grade_faults,
+    mark_unreliable,
+    rep_tracking,
+    unreliable_notice,
+)
+from extensor.core._results import Fault, MovementCheck, Notice, Rep, SetAnalysis, SetMetrics
 from extensor.core._segment import find_turning_points
 from extensor.core._timeseries import FloatArray, TimeSeries
 from extensor.core.mistakes import MISTAKES
@@ -115,6 +122,11 @@ def analyze_motion(ts: TimeSeries, /, *, params: AnalysisParams) -> SetAnalysis:
     head_raw = ts.data.get("head_deviation")
     notices = [Notice(n["code"], n["message"]) for n in ts.info.get("notices", [])]
     judgeable = not ts.info.get("unjudgeable")
+    movement = ts.info.get("movement_check")
+    movement = movement if isinstance(movement, MovementCheck) else None
+    if movement is not None and movement.is_other_movement:
+        notices.append(another_movement_notice(movement))
+        judgeable = False
     missing_share = 1.0 - float(finite.mean())
     if missing_share > seg.max_unusable_share:
         notices.append(Notice("low_confidence", f"{missing_share:.0%} of samples were unusable"))
@@ -148,6 +160,8 @@ def analyze_motion(ts: TimeSeries, /, *, params: AnalysisParams) -> SetAnalysis:
         spread_deg=spread,
         source=src,
         info={k: v for k, v in ts.info.items() if k in _INFO_KEYS},
+        movement=movement,
+        tracks=(t, finite.astype(float), ts.data.get("quality")),
     )
 
 
@@ -165,10 +179,17 @@ def finalize_analysis(
     spread_deg: float,
     source: str | None,
     info: dict[str, Any],
+    movement: MovementCheck | None = None,
+    tracks: tuple[FloatArray, FloatArray, FloatArray | None] | None = None,
 ) -> SetAnalysis:
     """From cut reps to the result: number them, judge faults, add notices and set metrics.
 
     Shared by the offline :func:`analyze_motion` and the live ``StreamingAnalyzer``.
+    ``tracks`` = (time, 1 where the angle was usable, keypoint confidence or None) lets
+    each rep's tracking be checked (:mod:`extensor.core._plausibility`); reps beyond what
+    a trunk can do are marked unreliable and not judged. Each fault's confidence is scaled
+    by its rep's keypoint confidence and graded ``clear`` or ``possible`` against
+    ``params.min_cue_confidence``.
     """
     seg = params.segmentation
     # a rep cut off by a gap or the end of the data may be shorter than a full one
@@ -178,6 +199,10 @@ def finalize_analysis(
         if r.duration >= seg.min_rep_duration_s * (1.0 if r.complete else seg.min_cut_rep_fraction)
     ]
     numbered = [replace(r, number=k + 1) for k, r in enumerate(kept)]
+    tracking = None if tracks is None else [rep_tracking(r, *tracks) for r in numbered]
+    numbered = mark_unreliable(
+        numbered, limits=params.plausibility, neutral_known=neutral_known, tracking=tracking
+    )
     judged, blind = observable_mistakes(
         params,
         input_kind=input_kind,
@@ -185,15 +210,22 @@ def finalize_analysis(
         has_head=has_head,
         judgeable=judgeable,
     )
+    reliable = [r for r in numbered if r.reliable]
     faults: list[Fault] = []
     for mistake in judged:
         plugin = MISTAKES[mistake]
         if plugin.applies(params):
-            faults += plugin.detect(numbered, params)
-    faults = _drop_superseded(faults)
+            faults += plugin.detect(reliable, params)
+    rep_conf = {
+        r.number: (c if c is not None else 1.0)
+        for r, (_, c) in zip(numbered, tracking or [], strict=False)
+    }
+    faults = grade_faults(_drop_superseded(faults), rep_confidence=rep_conf,
+                          min_cue_confidence=params.min_cue_confidence)  # fmt: skip
     partial = {f.rep for f in faults if MISTAKES[f.id].marks_partial}
     final = [replace(r, partial=r.number in partial) for r in numbered]
     out = list(notices)
+    out += [unreliable_notice(r) for r in final if not r.reliable]
     if not final and spread_deg < seg.min_rep_range_deg:
         out.append(
             Notice(
@@ -236,12 +268,13 @@ def finalize_analysis(
         neutral_known=neutral_known,
         source=source,
         info=info,
+        movement=movement,
     )
 
 
 _INFO_KEYS = (
     "side", "front_cue", "neutral_reference", "rotation_axis_sensor_frame", "rotation_axis_share",
-    "fps", "width", "height", "pose_backend",
+    "fps", "width", "height", "pose_backend", "angle_source", "view_angle_deg",
 )  # fmt: skip
 
 

@@ -35,8 +35,9 @@ import numpy as np
 
 from extensor._errors import AnalysisError, EmptyInputError
 from extensor.core._constants import STANDARD_GRAVITY
-from extensor.core._keypoints import point_conf, point_xy
+from extensor.core._keypoints import has_world, point_conf, point_world, point_xy
 from extensor.core._timeseries import FloatArray, TimeSeries
+from extensor.core._world import body_plane_vectors, plane_angle_deg, view_angle_deg
 
 __all__ = [
     "DEFAULT_AHRS_GAIN",
@@ -129,8 +130,8 @@ def keypoints_to_motion(
     *,
     neutral_reference: NeutralReference,
     min_confidence: float,
-    max_hip_travel: float,
     face_line_offset_deg: float,
+    side_view_max_angle_deg: float | None = None,
     side: Side | None = None,
 ) -> TimeSeries:
     """Signed trunk extension (deg, 0 = neutral) and head deviation from a keypoint series.
@@ -138,10 +139,15 @@ def keypoints_to_motion(
     Frames where a needed point is below ``min_confidence`` become NaN (bridged or split
     later by the analysis). ``head_deviation`` is positive when the chin is raised toward
     the back and negative when the head drops, relative to the trunk's line; the ear-to-
-    nose line of a neutral head runs ``face_line_offset_deg`` below the trunk's normal. On every
-    variant the hips stay on the pad or seat: if the hip travels more than
-    ``max_hip_travel`` thigh lengths (5th to 95th percentile), a notice says the recording
-    may show another movement.
+    nose line of a neutral head runs ``face_line_offset_deg`` below the trunk's normal.
+
+    With 3D world landmarks (channels ``world:<point>``) and a camera more than
+    ``side_view_max_angle_deg`` off the side (:func:`~extensor.core._world.view_angle_deg`),
+    trunk and thigh are measured in the body's own plane
+    (:mod:`extensor.core._world`) instead of the image, so an oblique phone reads the
+    angles of a side view; ``info["angle_source"]`` says which (``"image"`` or
+    ``"body_plane_3d"``) and ``info["view_angle_deg"]`` how oblique the view was. Whether
+    the recording shows a back extension at all is :mod:`extensor.core._movement`'s job.
     """
     src = ts.info.get("source")
     use = side or choose_side(ts, min_confidence=min_confidence)
@@ -153,6 +159,19 @@ def keypoints_to_motion(
     raw_hip = signed_angle_deg(hip - knee, trunk)  # trunk against the thigh line
     raw_incline = signed_angle_deg(up, trunk)  # trunk against the vertical
     reference_is_vertical = neutral_reference == "trunk_vertical"
+    view = view_angle_deg(ts)
+    body = body_plane_vectors(ts, min_confidence=min_confidence)
+    in_3d = (
+        body is not None
+        and view is not None
+        and side_view_max_angle_deg is not None
+        and view > side_view_max_angle_deg
+    )
+    if in_3d and body is not None:
+        trunk3, thigh3, axis3 = body
+        vertical = np.tile([0.0, -1.0, 0.0], (trunk3.shape[0], 1))  # world y points down
+        raw_hip = plane_angle_deg(thigh3, trunk3, axis3)
+        raw_incline = plane_angle_deg(vertical, trunk3, axis3)
     angle = raw_incline if reference_is_vertical else raw_hip
     usable = np.isfinite(angle)
     if not usable.any():
@@ -160,7 +179,10 @@ def keypoints_to_motion(
             f"shoulder, hip and knee are never all seen with confidence >= {min_confidence}",
             source=src,
         )
-    sign, cue = _front_sign(ts, trunk, use, neutral_reference, min_confidence)
+    if in_3d and body is not None:
+        sign, cue = _front_sign_3d(ts, body, use, neutral_reference, min_confidence)
+    else:
+        sign, cue = _front_sign(ts, trunk, use, neutral_reference, min_confidence)
     if sign == 0.0:
         # No anatomical cue: the larger excursion from neutral is taken as flexion.
         lo, hi = np.nanpercentile(angle, [5, 95])
@@ -190,18 +212,6 @@ def keypoints_to_motion(
         data["head_deviation"] = head
         units["head_deviation"] = "deg"
     notices = list(ts.info.get("notices", []))
-    thigh_len = float(np.nanmedian(np.linalg.norm(hip - knee, axis=1)))
-    if np.isfinite(hip).all(axis=1).sum() >= 3 and thigh_len > 0:
-        spread = np.nanpercentile(hip, 95, axis=0) - np.nanpercentile(hip, 5, axis=0)
-        travel = float(np.linalg.norm(spread)) / thigh_len
-        if travel > max_hip_travel:
-            notices.append(
-                {
-                    "code": "hips_travel",
-                    "message": f"the hips move {travel:.1f} thigh lengths; in a back extension "
-                    "they stay on the pad or seat: is this another movement?",
-                }
-            )
     info = {
         **ts.info,
         "notices": notices,
@@ -212,8 +222,42 @@ def keypoints_to_motion(
         "side": use,
         "front_cue": cue,
         "vertical_reference": reference_is_vertical,
+        "angle_source": "body_plane_3d" if in_3d else "image",
     }
+    if view is not None:
+        info["view_angle_deg"] = round(view, 1)
     return TimeSeries(ts.time, data, units=units, events=ts.events, info=info)
+
+
+def _front_sign_3d(
+    ts: TimeSeries,
+    body: tuple[FloatArray, FloatArray, FloatArray],
+    side: Side,
+    reference: NeutralReference,
+    min_confidence: float,
+) -> tuple[float, str]:
+    """:func:`_front_sign` in the body's plane: the sign of (trunk x front) . hip axis."""
+    trunk, thigh, axis = body
+    cues: list[tuple[str, FloatArray]] = []
+
+    def seen(name: str) -> FloatArray:
+        w = point_world(ts, name).copy()
+        w[point_conf(ts, name) < min_confidence] = np.nan
+        return w
+
+    ears = [n for n in (f"{side}_ear", "left_ear", "right_ear") if n in ts.data]
+    if "nose" in ts.data and ears and has_world(ts, ["nose", ears[0]]):
+        cues.append(("face", seen("nose") - seen(ears[0])))
+    if has_world(ts, [f"{side}_heel", f"{side}_foot_index"]):
+        cues.append(("feet", seen(f"{side}_foot_index") - seen(f"{side}_heel")))
+    if reference == "trunk_vertical":
+        cues.append(("thighs", -thigh))
+    for name, front in cues:
+        c = (np.cross(trunk, front) * axis).sum(axis=1)
+        c = c[np.isfinite(c)]
+        if c.size >= max(3, trunk.shape[0] // 10):
+            return (1.0 if np.median(c) > 0 else -1.0), name
+    return 0.0, "largest_excursion"
 
 
 def _head_deviation(

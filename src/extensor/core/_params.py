@@ -15,6 +15,8 @@ from extensor._errors import KnowledgeBaseError
 __all__ = [
     "AnalysisParams",
     "ConfidenceCurve",
+    "MovementLimits",
+    "PlausibilityLimits",
     "SegmentationParams",
     "TempoTarget",
     "VelocityLossParams",
@@ -77,6 +79,29 @@ class VelocityLossParams:
 
 
 @dataclass(frozen=True, slots=True)
+class PlausibilityLimits:
+    """What a human trunk can do in one rep; beyond these the tracking is to blame."""
+
+    max_range_deg: float
+    max_flexion_deg: float
+    max_past_neutral_deg: float
+    max_speed_dps: float
+    min_tracked_share: float
+    min_keypoint_confidence: float
+
+
+@dataclass(frozen=True, slots=True)
+class MovementLimits:
+    """What must stay still in a back extension (see :mod:`extensor.core._movement`)."""
+
+    max_hip_travel_trunks: float
+    max_pivot_ratio: float
+    max_thigh_rotation_share: float
+    min_failed_checks: int
+    min_trunk_rotation_deg: float
+
+
+@dataclass(frozen=True, slots=True)
 class AnalysisParams:
     """Everything one analysis needs besides the signal."""
 
@@ -90,6 +115,10 @@ class AnalysisParams:
     max_start_deviation_deg: float
     confidence: ConfidenceCurve
     velocity_loss: VelocityLossParams
+    #: per-rep plausibility limits
+    plausibility: PlausibilityLimits
+    #: faults with a lower confidence are reported as "possible", never cued as certain
+    min_cue_confidence: float
     goal: str = "hypertrophy"
     variant: str = "45_degree_bench"
     titles: Mapping[str, str] = field(default_factory=dict)

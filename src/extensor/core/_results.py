@@ -16,9 +16,12 @@ from typing import Any
 from extensor.core._timeseries import Event
 
 __all__ = [
+    "FAULT_LEVELS",
+    "MOVEMENT_VERDICTS",
     "PHASES",
     "SCHEMA_VERSION",
     "Fault",
+    "MovementCheck",
     "Notice",
     "Rep",
     "SetAnalysis",
@@ -32,7 +35,16 @@ __all__ = [
 PHASES: tuple[str, ...] = ("lift", "top", "lower", "bottom")
 
 #: Version of the JSON layout; bump on any incompatible change.
-SCHEMA_VERSION = "extensor.set_analysis/1"
+#: 2: ``movement`` (the movement check), ``Rep.reliable`` / ``Rep.unreliable_reasons``,
+#: ``Fault.level`` ("clear" or "possible").
+SCHEMA_VERSION = "extensor.set_analysis/2"
+
+#: How sure a fault is: ``clear`` at or above the data file's ``min_cue_confidence``,
+#: ``possible`` below it (shown, never cued as if certain).
+FAULT_LEVELS = ("clear", "possible")
+
+#: Outcomes of the movement check.
+MOVEMENT_VERDICTS = ("back_extension", "another_movement", "undetermined")
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,6 +83,10 @@ class Rep:
     head_deviation_deg: float | None = None
     complete: bool = True
     partial: bool = False
+    #: False when the rep's numbers are beyond what a trunk can do or its keypoints were
+    #: poorly tracked (see :mod:`extensor.core._plausibility`); its faults are not judged.
+    reliable: bool = True
+    unreliable_reasons: tuple[str, ...] = ()
 
     @property
     def duration(self) -> float:
@@ -89,6 +105,8 @@ class Fault:
     unit: str
     confidence: float
     detail: str
+    #: ``"clear"`` or ``"possible"`` (confidence below the data file's cue level).
+    level: str = "clear"
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,6 +115,25 @@ class Notice:
 
     code: str
     message: str
+
+
+@dataclass(frozen=True, slots=True)
+class MovementCheck:
+    """Is this a back extension on this variant? What moved and what stayed.
+
+    ``verdict`` is one of :data:`MOVEMENT_VERDICTS`; ``failed`` the ids of the checks
+    that speak against a back extension, ``reasons`` one sentence per failed check (or
+    why the check could not be made), ``measures`` the numbers behind them.
+    """
+
+    verdict: str
+    failed: tuple[str, ...] = ()
+    reasons: tuple[str, ...] = ()
+    measures: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def is_other_movement(self) -> bool:
+        return self.verdict == "another_movement"
 
 
 @dataclass(frozen=True, slots=True)
@@ -133,6 +170,7 @@ class SetAnalysis:
     neutral_known: bool
     source: str | None = None
     info: dict[str, Any] = field(default_factory=dict)
+    movement: MovementCheck | None = None
 
     @property
     def events(self) -> tuple[Event, ...]:
@@ -149,13 +187,18 @@ class SetAnalysis:
 
     @property
     def clean_reps(self) -> tuple[int, ...]:
-        """Numbers of the clean reps: complete reps that no fault names.
+        """Numbers of the clean reps: complete, reliably tracked reps that no fault names.
 
         The one definition of a clean rep, used by the coaching, the training log and the
-        load verdict. A partial rep carries a range fault, so it is never clean.
+        load verdict. A partial rep carries a range fault, so it is never clean; an
+        unreliable rep was not judged, so it is not clean either.
         """
         faulty = {f.rep for f in self.faults if f.rep is not None}
-        return tuple(r.number for r in self.reps if r.complete and r.number not in faulty)
+        return tuple(
+            r.number
+            for r in self.reps
+            if r.complete and r.reliable and r.number not in faulty
+        )
 
     @property
     def complete_rep_count(self) -> int:
@@ -176,6 +219,7 @@ class SetAnalysis:
             "faults": [asdict(f) for f in self.faults],
             "not_observable": list(self.not_observable),
             "notices": [asdict(n) for n in self.notices],
+            "movement": None if self.movement is None else asdict(self.movement),
             "info": self.info,
         }
         return _clean(out)  # type: ignore[no-any-return]

@@ -25,13 +25,16 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 from extensor._errors import EmptyInputError, InputFormatError
-from extensor.core import KEYPOINT_UNITS, POINT_NAMES, TimeSeries
+from extensor.core import KEYPOINT_UNITS, POINT_NAMES, TimeSeries, world_channel
 
 __all__ = ["CHANNEL_SPECS", "Adapter", "validate_recording"]
 
 #: kind -> channel -> (allowed units, trailing shape). ``None`` as channel name = any point name.
 CHANNEL_SPECS: dict[str, dict[str, tuple[tuple[str, ...], tuple[int, ...]]]] = {
-    "keypoints": dict.fromkeys(POINT_NAMES, (KEYPOINT_UNITS, (3,))),
+    "keypoints": {
+        **dict.fromkeys(POINT_NAMES, (KEYPOINT_UNITS, (3,))),
+        **{world_channel(n): (("m",), (3,)) for n in POINT_NAMES},  # 3D world landmarks
+    },
     "angle": {"angle": (("deg",), ())},
     "imu": {
         "acc": (("m/s^2",), (3,)),

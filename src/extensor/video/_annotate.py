@@ -33,7 +33,7 @@ from numpy.typing import ArrayLike, NDArray
 
 from extensor._errors import ConfigError, InputFormatError
 from extensor._files import atomic_path
-from extensor.core import FloatArray, TimeSeries, validate_time
+from extensor.core import FloatArray, TimeSeries, keypoint_names, validate_time
 from extensor.knowledge import Exercise
 from extensor.video._decode import FrameSource, import_cv2
 from extensor.video._limits import exercise_or_default, limit
@@ -151,8 +151,8 @@ class FramePoints:
         if any(u == "normalized" for u in keypoints.units.values()):
             scale = np.array([width, height, 1.0])
         self.data = {
-            n: v * scale for n, v in keypoints.data.items() if v.ndim == 2 and v.shape[1] == 3
-        }
+            n: keypoints.data[n] * scale for n in keypoint_names(keypoints)
+        }  # image points only, not the 3D ``world:`` channels
         steps = np.diff(keypoints.time)
         self.reach = MAX_SAMPLE_DISTANCE * float(np.median(steps)) if steps.size else math.inf
 

@@ -41,7 +41,7 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import NDArray
 
-from extensor.core import FloatArray, TimeSeries
+from extensor.core import FloatArray, TimeSeries, keypoint_names, view_angle_deg
 from extensor.knowledge import Exercise
 from extensor.video._decode import VideoWarning
 from extensor.video._limits import exercise_or_default, limit
@@ -95,9 +95,8 @@ def side_view_ratio(keypoints: TimeSeries, /) -> FloatArray:
 def _person_present(keypoints: TimeSeries) -> NDArray[np.bool_]:
     """Per sample: whether any point has a confidence above 0 (someone was found)."""
     present = np.zeros(len(keypoints), dtype=bool)
-    for values in keypoints.data.values():
-        if values.ndim == 2 and values.shape[1] == 3:
-            present |= values[:, 2] > 0
+    for name in keypoint_names(keypoints):  # image points, not the 3D ``world:`` channels
+        present |= keypoints.data[name][:, 2] > 0
     return present
 
 
@@ -114,8 +113,17 @@ def check_camera(
     min_short_side_px: float | None = None,
     max_missing_share: float | None = None,
     exercise: Exercise | None = None,
+    max_view_angle_deg: float | None = None,
+    max_oblique_view_spread: float | None = None,
 ) -> list[VideoWarning]:
     """Warnings about the camera set-up of a keypoint series; empty when all is well.
+
+    With 3D world landmarks the view is judged by how far the camera is from the side
+    (:func:`extensor.core._world.view_angle_deg`, at most ``max_view_angle_deg``) and a
+    wider image spread (``max_oblique_view_spread``, so a 3D model fooled by a view from
+    behind is not believed): the angles are then measured in the body's plane, so an
+    oblique phone is fine. Without them, by the image spread of left and right (at most
+    ``max_side_view_spread``).
 
     ``width``/``height`` default to ``keypoints.info``; without them (or with
     normalized coordinates) the framing check only uses the confidences and the
@@ -139,7 +147,24 @@ def check_camera(
 
     ratio = side_view_ratio(keypoints)[present]
     ratio = ratio[np.isfinite(ratio)]
-    if ratio.size:
+    view = view_angle_deg(keypoints)
+    if view is not None:
+        max_view = limit(ex, "max_view_angle_deg", max_view_angle_deg)
+        max_spread = limit(ex, "max_oblique_view_spread", max_oblique_view_spread)
+        typical = (
+            float(np.quantile(ratio, limit(ex, "camera_side_view_quantile"))) if ratio.size else 0.0
+        )
+        if view > max_view or typical > max_spread:
+            found.append(
+                VideoWarning(
+                    "not_side_view",
+                    f"The camera is too far off the side ({view:.0f} degrees by the 3D pose, at "
+                    f"most {max_view:.0f}; left and right {typical:.2f} torso lengths apart, at "
+                    f"most {max_spread:.2f}); film the lifter from the left or right, level with "
+                    "the hips.",
+                )
+            )
+    elif ratio.size:
         typical = float(np.quantile(ratio, limit(ex, "camera_side_view_quantile")))
         if typical > max_side_view_spread:
             found.append(

@@ -55,7 +55,7 @@ from typing import Any, ClassVar
 import numpy as np
 
 from extensor._errors import ConfigError, EmptyInputError, InputFormatError
-from extensor.core import POINT_NAMES, FloatArray, TimeSeries, keypoint_series
+from extensor.core import POINT_NAMES, WORLD_PREFIX, FloatArray, TimeSeries, keypoint_series
 from extensor.io import Adapter
 from extensor.knowledge import Exercise
 from extensor.video._camera import (
@@ -371,14 +371,18 @@ def _build_series(
         )
     n = len(kept)
     points = {name: np.full((n, 3), np.nan) for name in names}
+    seen_world = {name for _, _, p in kept if p is not None for name in p.world}
+    world = {name: np.full((n, 3), np.nan) for name in POINT_NAMES if name in seen_world}
     for i, (_, _, person) in enumerate(kept):
         if person is None:
             continue
         for name, xyc in person.points.items():
             points[name][i] = xyc
+        for name, xyz in person.world.items():
+            world[name][i] = xyz
     time = [t for _, t, _ in kept]
     info = {**info, "frame_index": [i for i, _, _ in kept]}
-    return keypoint_series(time, points, unit="px", info=info), n - found
+    return keypoint_series(time, points, unit="px", info=info, world=world), n - found
 
 
 def video_to_keypoints(
@@ -577,10 +581,20 @@ def merge_keypoints(first: TimeSeries, /, *others: TimeSeries) -> TimeSeries:
         warnings += [w for w in ts.info.get("warnings", []) if w not in warnings]
     keys = sorted(merged)
     blank = np.array([np.nan, np.nan, 0.0])
-    points = {n: np.array([merged[i][1].get(n, blank) for i in keys]) for n in names}
+    nowhere = np.full(3, np.nan)
+    points = {
+        n: np.array([merged[i][1].get(n, blank) for i in keys])
+        for n in names
+        if not n.startswith(WORLD_PREFIX)
+    }
+    world = {
+        n[len(WORLD_PREFIX) :]: np.array([merged[i][1].get(n, nowhere) for i in keys])
+        for n in names
+        if n.startswith(WORLD_PREFIX)
+    }
     info = {**first.info, "frame_index": keys, "warnings": warnings, "frames_analysed": len(keys)}
-    unit = next(iter(first.units.values()), "px")
-    return keypoint_series([merged[i][0] for i in keys], points, unit=unit, info=info)
+    unit = next((first.units[n] for n in points if n in first.units), "px")
+    return keypoint_series([merged[i][0] for i in keys], points, unit=unit, info=info, world=world)
 
 
 class VideoAdapter(Adapter):

@@ -14,7 +14,8 @@ landmark model (``model_complexity=1``, the default); the lite (0) and heavy (2)
 models are downloaded by MediaPipe on first use, which extensor never lets happen:
 asking for them without the file in place raises :class:`~extensor.ConfigError` that
 says where to copy it. BlazePose's 33 landmark names are extensor's names; the
-confidence is the landmark's ``visibility``.
+confidence is the landmark's ``visibility``. The same model call returns the 3D world
+landmarks (metres, origin between the hips), carried in :attr:`Person.world`.
 
 Adding a backend is one adapter of about 40 lines, for example:
 
@@ -35,14 +36,17 @@ people, so multi-person backends need nothing more.
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 import math
+import os
 import sys
+import threading
 import types
 import warnings
 from abc import ABC, abstractmethod
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 from types import TracebackType
 from typing import Any, ClassVar
@@ -88,10 +92,15 @@ _MODEL_FILES = {
 
 @dataclass(frozen=True, slots=True)
 class Person:
-    """One person in one frame: ``points[name] = (x_px, y_px, confidence)``; ``score`` in [0, 1]."""
+    """One person in one frame: ``points[name] = (x_px, y_px, confidence)``; ``score`` in [0, 1].
+
+    ``world[name] = (x, y, z)``: the 3D position in metres from a backend that estimates
+    one (MediaPipe's world landmarks: origin between the hips, camera axes), else empty.
+    """
 
     points: Mapping[str, tuple[float, float, float]]
     score: float = 1.0
+    world: Mapping[str, tuple[float, float, float]] = field(default_factory=dict)
 
     def center(self, names: tuple[str, ...] = ("left_hip", "right_hip")) -> tuple[float, float]:
         """Mean (x, y) of the named points that are present, else of all points."""
@@ -109,7 +118,9 @@ class Person:
         if factor == 1.0:
             return self
         return Person(
-            {n: (x / factor, y / factor, c) for n, (x, y, c) in self.points.items()}, self.score
+            {n: (x / factor, y / factor, c) for n, (x, y, c) in self.points.items()},
+            self.score,
+            self.world,  # metres: independent of the image scale
         )
 
 
@@ -205,6 +216,48 @@ def _import_mediapipe() -> Any:
     except ImportError:
         raise MissingExtraError.for_extra("video", "mediapipe") from None
     return mp, mp_pose
+
+
+_QUIET_LOCK = threading.Lock()
+_quiet_state: dict[str, int] = {"depth": 0, "saved_fd": -1}
+
+
+@contextlib.contextmanager
+def _native_logs_silenced() -> Iterator[None]:
+    """Send file descriptor 2 to the null device while MediaPipe starts up.
+
+    TFLite and absl write their start-up lines ("Created TensorFlow Lite XNNPACK
+    delegate", "All log messages before absl::InitializeLog()", "Feedback manager
+    requires...") straight to the C stderr, from the graph's own threads, where no Python
+    setting reaches them; they would land in the middle of the progress bar. Held from the
+    model's creation until its first frame is done (about half a second), shared by the
+    workers (counted, under a lock); Python's own stderr is flushed first. A progress-bar
+    refresh in that window is simply redrawn by the next one.
+    """
+    entered = False
+    with _QUIET_LOCK:
+        try:
+            if _quiet_state["depth"] == 0:
+                sys.stderr.flush()
+                saved = os.dup(2)
+                null = os.open(os.devnull, os.O_WRONLY)
+                os.dup2(null, 2)
+                os.close(null)
+                _quiet_state["saved_fd"] = saved
+            _quiet_state["depth"] += 1
+            entered = True
+        except (OSError, ValueError):  # no usable fd 2 (closed, or a captured stream)
+            pass
+    try:
+        yield
+    finally:
+        if entered:
+            with _QUIET_LOCK:
+                _quiet_state["depth"] -= 1
+                if _quiet_state["depth"] == 0:
+                    os.dup2(_quiet_state["saved_fd"], 2)
+                    os.close(_quiet_state["saved_fd"])
+                    _quiet_state["saved_fd"] = -1
 
 
 #: MediaPipe's pose graph (``mp.solutions.pose``), run with the tracking loop opened.
@@ -367,6 +420,36 @@ class MediaPipePoseEstimator(PoseEstimator):
         self._rect_pb2 = rect_pb2
         # Sent with roi_allowed=False (the stream needs a packet at every timestamp).
         self._no_region = rect_pb2.NormalizedRect(x_center=0.5, y_center=0.5, width=1, height=1)
+        # Quiet from the graph's creation to the end of its first frame (see the helper).
+        self._quiet: contextlib.ExitStack | None = contextlib.ExitStack()
+        self._quiet.enter_context(_native_logs_silenced())
+        with contextlib.ExitStack() as failing:
+            failing.callback(self._end_quiet)
+            self._start_graph(
+                mp, mp_pose, model_complexity, static_image_mode, smooth_landmarks,
+                min_detection_confidence, min_tracking_confidence,
+            )  # fmt: skip
+            failing.pop_all()
+
+    def _end_quiet(self) -> None:
+        if getattr(self, "_quiet", None) is not None:
+            assert self._quiet is not None
+            self._quiet.close()
+            self._quiet = None
+
+    def __del__(self) -> None:  # an estimator dropped before its first frame
+        self._end_quiet()
+
+    def _start_graph(
+        self,
+        mp: Any,
+        mp_pose: Any,
+        model_complexity: int,
+        static_image_mode: bool,
+        smooth_landmarks: bool,
+        min_detection_confidence: float,
+        min_tracking_confidence: float,
+    ) -> None:
         with warnings.catch_warnings():
             warnings.filterwarnings("ignore", category=DeprecationWarning)
             self._pose = self._open_loop_graph(
@@ -418,7 +501,7 @@ class MediaPipePoseEstimator(PoseEstimator):
                 "poselandmarkbyroicpu__tensorstoposelandmarksandsegmentation__"
                 "ThresholdingCalculator.threshold": options["min_tracking_confidence"],
             },
-            outputs=["pose_landmarks", "pose_rect_from_landmarks"],
+            outputs=["pose_landmarks", "pose_world_landmarks", "pose_rect_from_landmarks"],
             stream_type_hints={
                 "prev_pose_rect_from_landmarks": PacketDataType.PROTO,
                 "roi_allowed": PacketDataType.BOOL,
@@ -469,6 +552,7 @@ class MediaPipePoseEstimator(PoseEstimator):
                 )
             else:  # pragma: no cover - another mediapipe version
                 result = self._pose.process(frame)
+        self._end_quiet()
         landmarks = result.pose_landmarks
         if self.open_loop:
             rect = result.pose_rect_from_landmarks
@@ -484,7 +568,13 @@ class MediaPipePoseEstimator(PoseEstimator):
         for idx, name in self._names:
             lm = marks[idx]
             points[name] = (float(lm.x) * width, float(lm.y) * height, float(lm.visibility))
-        return [Person(points, score=1.0)]
+        world: dict[str, tuple[float, float, float]] = {}
+        world_marks = getattr(result, "pose_world_landmarks", None)
+        if world_marks is not None:
+            for idx, name in self._names:
+                wm = world_marks.landmark[idx]
+                world[name] = (float(wm.x), float(wm.y), float(wm.z))
+        return [Person(points, score=1.0, world=world)]
 
     def _reset(self) -> None:
         self._regions.clear()
@@ -495,4 +585,5 @@ class MediaPipePoseEstimator(PoseEstimator):
             self._pose._simulated_timestamp = 0
 
     def _close(self) -> None:
+        self._end_quiet()
         self._pose.close()
