@@ -25,7 +25,6 @@ from extensor.core._kinematics import (
     keypoints_to_motion,
 )
 from extensor.core._movement import check_movement
-from extensor.core._world import view_angle_deg
 from extensor.core._params import (
     AnalysisParams,
     ConfidenceCurve,
@@ -52,6 +51,7 @@ from extensor.core._results import (
 )
 from extensor.core._synthetic import RepSpec, RepTruth, SyntheticSet, make_rep, synthetic_set
 from extensor.core._timeseries import Event, FloatArray, TimeSeries, validate_time
+from extensor.core._world import view_angle_deg
 from extensor.core.mistakes import (
     MISTAKES,
     Mistake,
@@ -65,31 +65,29 @@ from extensor.core.mistakes import (
 )
 
 __all__ = [
-    "FAULT_LEVELS",
-    "MOVEMENT_VERDICTS",
-    "MovementCheck",
-    "MovementLimits",
-    "PlausibilityLimits",
-    "check_movement",
-    "view_angle_deg",
     "DEFAULT_AHRS_GAIN",
     "DEFAULT_GYROSCOPE_RANGE_DPS",
+    "FAULT_LEVELS",
     "KEYPOINT_UNITS",
     "MISTAKES",
+    "MOVEMENT_VERDICTS",
     "PHASES",
     "POINT_NAMES",
-    "AnalysisParams",
-    "ConfidenceCurve",
     "SCHEMA_VERSION",
     "STANDARD_GRAVITY",
     "WORLD_PREFIX",
+    "AnalysisParams",
+    "ConfidenceCurve",
     "Event",
     "Fault",
     "FloatArray",
     "Mistake",
     "MistakeCase",
     "MistakeRegistry",
+    "MovementCheck",
+    "MovementLimits",
     "Notice",
+    "PlausibilityLimits",
     "Rep",
     "RepSpec",
     "RepTruth",
@@ -101,6 +99,7 @@ __all__ = [
     "TimeSeries",
     "VelocityLossParams",
     "analyze_motion",
+    "check_movement",
     "encoder_to_motion",
     "format_reps",
     "has_world",
@@ -121,5 +120,6 @@ __all__ = [
     "reps_of",
     "synthetic_set",
     "validate_time",
+    "view_angle_deg",
     "world_channel",
 ]

@@ -195,9 +195,7 @@ class SetAnalysis:
         """
         faulty = {f.rep for f in self.faults if f.rep is not None}
         return tuple(
-            r.number
-            for r in self.reps
-            if r.complete and r.reliable and r.number not in faulty
+            r.number for r in self.reps if r.complete and r.reliable and r.number not in faulty
         )
 
     @property
