@@ -53,6 +53,7 @@ class Rep:
     head_deviation_deg: float | None = None
     complete: bool = True
     partial: bool = False
+    incomplete: tuple[str, ...] = ()
 
     @property
     def duration(self) -> float:
