@@ -58,6 +58,7 @@ def analysis_params(exercise: Exercise, *, variant: str, goal: str) -> AnalysisP
         max_bridged_gap_s=a("max_bridged_gap_s"),
         hold_band_fraction=a("hold_band_fraction"),
         motion_speed_dps=a("motion_speed_dps"),
+        drift_speed_dps=a("drift_speed_dps"),
         min_sample_rate_hz=a("min_sample_rate_hz"),
         max_unusable_share=a("max_unusable_share"),
     )

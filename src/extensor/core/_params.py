@@ -29,6 +29,7 @@ class SegmentationParams:
     max_bridged_gap_s: float
     hold_band_fraction: float
     motion_speed_dps: float
+    drift_speed_dps: float
     min_sample_rate_hz: float
     max_unusable_share: float
 

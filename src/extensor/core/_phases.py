@@ -7,7 +7,7 @@ Conventions (documented in ``docs/architecture.md`` and ``docs/analysis-schema.m
   bottom, top (``lower_first``). A rep needs its lift: a lowering the recording ends in
   (a ``lower_first`` excursion with no way back up) is not a rep.
 * ``top_time`` and ``bottom_time`` are the turning points: the highest and the lowest
-  point of the smoothed signal.
+  point.
 * Around each turning point the trunk *holds* while it moves slower than
   ``motion_speed_dps`` (an absolute angular speed: visible motion) and stays within
   ``hold_band_fraction`` of the rep's range of the turning point. A move starts where
@@ -32,7 +32,7 @@ Conventions (documented in ``docs/architecture.md`` and ``docs/analysis-schema.m
 >>> t = np.linspace(0.0, 4.0, 401)
 >>> y = np.clip(t - 1.0, 0.0, 2.0) * 45.0          # still, rise 90 deg in 2 s, still
 >>> v = np.gradient(y, t)
->>> when, level, cut = hold_edge(t, y, v, 400, 0, speed_dps=15.0, band_deg=10.0)
+>>> when, level, cut = hold_edge(t, y, v, 400, 0, speed_dps=15.0, band_deg=10.0, drift_dps=3.0)
 >>> round(when, 2), round(level), cut
 (3.0, 90, False)
 """
@@ -70,35 +70,43 @@ def hold_edge(
     *,
     speed_dps: float,
     band_deg: float,
+    drift_dps: float,
 ) -> tuple[float, float, bool]:
     """(time, level, cut) where the hold at the maximum of ``y`` at ``i_ext`` ends toward ``i_to``.
 
-    The hold lasts, within ``band_deg`` of the maximum, until the move that carries
-    the trunk out of that band: the unbroken run of samples faster than ``speed_dps``
-    before the band's edge (so jitter inside the hold does not end it, and a slow
-    stretch inside the move does not either unless it is within the band). ``i_to``
-    may lie on either side (before: the arrival, after: the departure). ``cut`` is
-    True when the maximum sits on the first or last sample with no hold there: the
-    recording cut the move off, and the time is that edge's.
+    The hold ends where the move that leaves it for good begins: after the last sample
+    within ``band_deg`` of the maximum, the first one moving faster than ``drift_dps``;
+    from there back toward the maximum over every sample that still counts as moving
+    (faster than ``speed_dps``, or beyond the band and faster than ``drift_dps``). So
+    jitter inside the hold, a shift while resting and a slow drift do not end it, and a
+    slow move is followed out of the band.
+    ``i_to`` may lie on either side (before: the arrival, after: the departure).
+    ``cut`` is True when the maximum sits on the first or last sample with no hold
+    there: the recording cut the move off, and the time is that edge's.
     """
     step = 1 if i_to >= i_ext else -1
     idx = np.arange(i_ext, i_to + step, step)
-    inside = y[idx] >= y[i_ext] - band_deg
-    exit_k = int(np.argmin(inside)) if not inside.all() else idx.size
-    moving = np.abs(v[idx[:exit_k]]) >= speed_dps
-    # the last still sample before the move that carries the trunk out of the band
-    still_at = np.flatnonzero(~moving)
-    j = int(still_at[-1]) if still_at.size else -1
+    speed = np.abs(v[idx])
+    outside = y[idx] < y[i_ext] - band_deg
+    moving = (speed >= speed_dps) | (outside & (speed >= drift_dps))
+    # the move that leaves for good: from the last time inside the band, the first sample
+    # moving faster than a drift (a shift while resting that comes back does not count)
+    inside_at = np.flatnonzero(~outside)
+    last_in = int(inside_at[-1]) if inside_at.size else 0
+    leaving = last_in + 1 + np.flatnonzero(moving[last_in + 1 :])
+    k = int(leaving[0]) if leaving.size else idx.size - 1
+    still_at = np.flatnonzero(~moving[:k])
+    j = int(still_at[-1]) if still_at.size else -1  # the hold's last sample
     at_edge = i_ext in (0, t.size - 1)
     if j < 0 or (at_edge and j < 1):
         return float(t[i_ext]), float(y[i_ext]), at_edge
-    if j + 1 >= idx.size:
-        return float(t[idx[-1]]), float(y[idx[-1]]), False
     a, b = int(idx[j]), int(idx[j + 1])
-    if j + 1 < exit_k:
+    if speed[j + 1] >= speed_dps:
         when = _cross_time(t, np.abs(v), a, b, speed_dps)
-    else:
+    elif outside[j + 1] and not outside[j]:
         when = _cross_time(t, y, a, b, float(y[i_ext]) - band_deg)
+    else:
+        when = _cross_time(t, np.abs(v), a, b, drift_dps)
     return when, float(y[a]), False
 
 
@@ -138,7 +146,7 @@ def reps_from_turns(
     """
     y, vy = timing if timing is not None else (x, v)
     if timing is not None:
-        turns = _relocate(t, y, turns)
+        turns = _relocate(t, y, turns)  # turning points of the trunk's own rotation
     if len(turns) < 2:
         return []
     order = "lift_first" if turns[0].kind == "bottom" else "lower_first"
@@ -217,7 +225,8 @@ def _one_rep(
     def edge(top: bool, i_ext: int, i_to: int) -> tuple[float, float, bool]:
         # (time, level of the analysis signal there, cut) of the hold at a turning point
         when, _, c = hold_edge(
-            t, y if top else neg, vy if top else nv, i_ext, i_to, speed_dps=speed, band_deg=band
+            t, y if top else neg, vy if top else nv, i_ext, i_to, speed_dps=speed, band_deg=band,
+            drift_dps=params.drift_speed_dps,
         )
         i = min(int(np.searchsorted(t, when)), t.size - 1)
         i = min(max(i, min(i_ext, i_to)), max(i_ext, i_to))

@@ -138,6 +138,7 @@ REQUIRED_ANALYSIS_PARAMS: Mapping[str, str] = {
     "max_bridged_gap_s": "s",
     "hold_band_fraction": "fraction",
     "motion_speed_dps": "deg/s",
+    "drift_speed_dps": "deg/s",
     "despike_window_s": "s",
     "despike_threshold_deg": "deg",
     "min_keypoint_confidence": "fraction",
