@@ -73,7 +73,9 @@ def test_phase_boundaries_agree_with_the_frame_labels_within_0_2_s(six_reps: Ana
     d = _boundary_errors(six_reps)
     bias, sd = float(d.mean()), float(d.std(ddof=1))
     lo, hi = bias - 1.96 * sd, bias + 1.96 * sd
-    print(f"phase boundaries vs labels: n={d.size} bias {bias:+.3f} s, 95% LoA {lo:+.3f}..{hi:+.3f} s")
+    print(
+        f"phase boundaries vs labels: n={d.size} bias {bias:+.3f} s, 95% LoA {lo:+.3f}..{hi:+.3f} s"
+    )
     assert -0.2 <= lo and hi <= 0.2
 
 

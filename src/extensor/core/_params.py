@@ -30,6 +30,7 @@ class SegmentationParams:
     hold_band_fraction: float
     motion_speed_dps: float
     drift_speed_dps: float
+    min_rest_s: float
     min_sample_rate_hz: float
     max_unusable_share: float
 

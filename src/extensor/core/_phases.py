@@ -71,6 +71,7 @@ def hold_edge(
     speed_dps: float,
     band_deg: float,
     drift_dps: float,
+    rest_s: float | None = None,
 ) -> tuple[float, float, bool]:
     """(time, level, cut) where the hold at the maximum of ``y`` at ``i_ext`` ends toward ``i_to``.
 
@@ -79,7 +80,9 @@ def hold_edge(
     from there back toward the maximum over every sample that still counts as moving
     (faster than ``speed_dps``, or beyond the band and faster than ``drift_dps``). So
     jitter inside the hold, a shift while resting and a slow drift do not end it, and a
-    slow move is followed out of the band.
+    slow move is followed out of the band. With ``rest_s`` (at the position the lifter
+    rests in between reps), a stop that long before the trunk nears the far turning
+    point is part of the hold, whatever came before it (a shift on the seat, a glitch).
     ``i_to`` may lie on either side (before: the arrival, after: the departure).
     ``cut`` is True when the maximum sits on the first or last sample with no hold
     there: the recording cut the move off, and the time is that edge's.
@@ -91,8 +94,14 @@ def hold_edge(
     moving = (speed >= speed_dps) | (outside & (speed >= drift_dps))
     # the move that leaves for good: from the last time inside the band, the first sample
     # moving faster than a drift (a shift while resting that comes back does not count)
-    inside_at = np.flatnonzero(~outside)
-    last_in = int(inside_at[-1]) if inside_at.size else 0
+    first = 0
+    if rest_s is not None:
+        near_far = np.flatnonzero(y[idx] <= y[i_to] + band_deg)
+        first = _last_rest_end(
+            t[idx], speed < speed_dps, int(near_far[0]) if near_far.size else idx.size, rest_s
+        )
+    inside_at = first + np.flatnonzero(~outside[first:])
+    last_in = int(inside_at[-1]) if inside_at.size else first
     leaving = last_in + 1 + np.flatnonzero(moving[last_in + 1 :])
     k = int(leaving[0]) if leaving.size else idx.size - 1
     still_at = np.flatnonzero(~moving[:k])
@@ -108,6 +117,22 @@ def hold_edge(
     else:
         when = _cross_time(t, np.abs(v), a, b, drift_dps)
     return when, float(y[a]), False
+
+
+def _last_rest_end(tt: FloatArray, still: FloatArray, stop: int, rest_s: float) -> int:
+    """Position of the last sample of the last still run of ``rest_s`` or longer before ``stop``."""
+    best, k = 0, 0
+    while k < stop:
+        if not still[k]:
+            k += 1
+            continue
+        j = k
+        while j + 1 < stop and still[j + 1]:
+            j += 1
+        if abs(tt[j] - tt[k]) >= rest_s:
+            best = j
+        k = j + 1
+    return best
 
 
 def _ldlj(t: FloatArray, v: FloatArray, i0: int, i1: int) -> float | None:
@@ -222,11 +247,21 @@ def _one_rep(
     top_e, bottom_e = (mid, e0) if order == "lift_first" else (e0, mid)
     band = params.hold_band_fraction * float(y[top_e.index] - y[bottom_e.index])
 
+    home_is_top = order == "lower_first"
+
     def edge(top: bool, i_ext: int, i_to: int) -> tuple[float, float, bool]:
-        # (time, level of the analysis signal there, cut) of the hold at a turning point
+        # (time, level of the analysis signal there, cut) of the hold at a turning point;
+        # only where the lifter rests between reps can a stop be a rest
         when, _, c = hold_edge(
-            t, y if top else neg, vy if top else nv, i_ext, i_to, speed_dps=speed, band_deg=band,
+            t,
+            y if top else neg,
+            vy if top else nv,
+            i_ext,
+            i_to,
+            speed_dps=speed,
+            band_deg=band,
             drift_dps=params.drift_speed_dps,
+            rest_s=params.min_rest_s if top == home_is_top else None,
         )
         i = min(int(np.searchsorted(t, when)), t.size - 1)
         i = min(max(i, min(i_ext, i_to)), max(i_ext, i_to))
@@ -300,7 +335,9 @@ def _one_rep(
     # Top measurements over the hold (or the top sample when there is no hold).
     top_slice = slice(top_i, top_i + 1)
     if lift_end is not None and lower_start is not None and lower_start > lift_end:
-        top_slice = slice(int(np.searchsorted(t, lift_end)), int(np.searchsorted(t, lower_start)) + 1)
+        top_slice = slice(
+            int(np.searchsorted(t, lift_end)), int(np.searchsorted(t, lower_start)) + 1
+        )
     top_ext = float(np.max(x[top_slice]))
     rng = max(top_ext, top_level) - bottom_level
     if rng < params.min_rep_range_deg:

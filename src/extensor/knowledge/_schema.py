@@ -139,6 +139,7 @@ REQUIRED_ANALYSIS_PARAMS: Mapping[str, str] = {
     "hold_band_fraction": "fraction",
     "motion_speed_dps": "deg/s",
     "drift_speed_dps": "deg/s",
+    "min_rest_s": "s",
     "despike_window_s": "s",
     "despike_threshold_deg": "deg",
     "min_keypoint_confidence": "fraction",
