@@ -81,8 +81,8 @@ def hold_edge(
     (faster than ``speed_dps``, or beyond the band and faster than ``drift_dps``). So
     jitter inside the hold, a shift while resting and a slow drift do not end it, and a
     slow move is followed out of the band. With ``rest_s`` (at the position the lifter
-    rests in between reps), a stop that long before the trunk nears the far turning
-    point is part of the hold, whatever came before it (a shift on the seat, a glitch).
+    rests in between reps), a stop that long (slower than ``drift_dps``) before the
+    trunk nears the far turning point is part of the hold, whatever came before it (a shift on the seat, a glitch).
     ``i_to`` may lie on either side (before: the arrival, after: the departure).
     ``cut`` is True when the maximum sits on the first or last sample with no hold
     there: the recording cut the move off, and the time is that edge's.
@@ -98,7 +98,7 @@ def hold_edge(
     if rest_s is not None:
         near_far = np.flatnonzero(y[idx] <= y[i_to] + band_deg)
         first = _last_rest_end(
-            t[idx], speed < speed_dps, int(near_far[0]) if near_far.size else idx.size, rest_s
+            t[idx], speed < drift_dps, int(near_far[0]) if near_far.size else idx.size, rest_s
         )
     inside_at = first + np.flatnonzero(~outside[first:])
     last_in = int(inside_at[-1]) if inside_at.size else first
@@ -302,8 +302,8 @@ def _one_rep(
             cut.add("lower")
         if e1 is None:
             return None  # a lowering the recording ends in, with no lift back up
-        when, _, c = edge(False, bottom.index, e1.index)
-        lift_start = when
+        when, level, c = edge(False, bottom.index, e1.index)
+        lift_start, bottom_level = when, level  # the bottom is where the lift leaves from
         when, _, c2 = edge(True, e1.index, bottom.index)
         lift_end = None if c2 else when
         if c2:

@@ -14,7 +14,7 @@ from typing import Any
 __all__ = ["SCHEMA_VERSION", "Fault", "Notice", "Rep", "SetAnalysis", "SetMetrics"]
 
 #: Version of the JSON layout; bump on any incompatible change.
-SCHEMA_VERSION = "extensor.set_analysis/1"
+SCHEMA_VERSION = "extensor.set_analysis/2"
 
 
 @dataclass(frozen=True, slots=True)
