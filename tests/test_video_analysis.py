@@ -81,12 +81,12 @@ def test_phase_boundaries_agree_with_the_frame_labels_within_0_2_s(six_reps: Ana
 
 
 def test_tempo_verdicts_rest_on_the_labelled_durations(six_reps: AnalysisRun) -> None:
-    """Top holds within 0.25 s of the labels' (0.45-0.58 s), so no_top_pause (under 0.7 s of the
+    """Top holds within 0.3 s of the labels' (0.45-0.58 s), so no_top_pause (under 0.7 s of the
     1 s pause) is judged on what the footage shows; every bottom is a short turnaround
     (labels 0.12-0.23 s) and is a bounce; every lowering lasts 1.45-2.05 s (labels 1.50-1.85 s)."""
     reps = six_reps.result.reps
     for rep, (_, top, low, _) in zip(reps, LABELLED_FRAMES, strict=True):
-        assert rep.top_hold_s == pytest.approx((low - top) / LABEL_FPS, abs=0.25)
+        assert rep.top_hold_s == pytest.approx((low - top) / LABEL_FPS, abs=0.3)
         assert rep.lower_s is not None
         assert 1.45 <= rep.lower_s <= 2.05
     short = [r.number for r in reps if r.top_hold_s is not None and r.top_hold_s < 0.7]

@@ -219,7 +219,7 @@ def test_keypoint_upload_is_analysed_in_the_background(done_job: dict[str, Any])
 def test_analysis_json_is_the_cli_export(client: TestClient, done_job: dict[str, Any]) -> None:
     """/api/jobs/{id}/analysis is the `analyze --json` document, coaching included, no server path."""
     data = client.get(f"/api/jobs/{done_job['id']}/analysis").json()
-    assert data["schema"] == "extensor.set_analysis/1"
+    assert data["schema"] == "extensor.set_analysis/2"
     assert data["coaching"]["schema"] == "extensor.coaching/1"
     assert data["source"] == "my set.csv"
     assert len(data["reps"]) == 5

@@ -60,6 +60,7 @@ def analysis_params(exercise: Exercise, *, variant: str, goal: str) -> AnalysisP
         motion_speed_dps=a("motion_speed_dps"),
         drift_speed_dps=a("drift_speed_dps"),
         min_rest_s=a("min_rest_s"),
+        rest_zone_fraction=a("rest_zone_fraction"),
         min_sample_rate_hz=a("min_sample_rate_hz"),
         max_unusable_share=a("max_unusable_share"),
     )

@@ -106,8 +106,8 @@ def detect_bounce(
     for r in reps:
         dwell = r.bottom_settle_s
         speed = r.peak_lower_velocity_dps if r.order == "lift_first" else r.peak_lift_velocity_dps
-        if dwell is None or speed is None:
-            continue
+        if dwell is None or speed is None or "lower" in r.incomplete:
+            continue  # a bounce is judged on a lowering the recording shows whole
         if dwell < max_bottom_dwell_s and speed > min_reversal_speed_dps:
             t = (r.lower_end if r.order == "lift_first" else r.lift_start) or r.bottom_time
             out.append(

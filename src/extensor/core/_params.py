@@ -31,6 +31,7 @@ class SegmentationParams:
     motion_speed_dps: float
     drift_speed_dps: float
     min_rest_s: float
+    rest_zone_fraction: float
     min_sample_rate_hz: float
     max_unusable_share: float
 

@@ -71,7 +71,7 @@ def hold_edge(
     speed_dps: float,
     band_deg: float,
     drift_dps: float,
-    rest_s: float | None = None,
+    rest: tuple[float, float] | None = None,
 ) -> tuple[float, float, bool]:
     """(time, level, cut) where the hold at the maximum of ``y`` at ``i_ext`` ends toward ``i_to``.
 
@@ -80,9 +80,9 @@ def hold_edge(
     from there back toward the maximum over every sample that still counts as moving
     (faster than ``speed_dps``, or beyond the band and faster than ``drift_dps``). So
     jitter inside the hold, a shift while resting and a slow drift do not end it, and a
-    slow move is followed out of the band. With ``rest_s`` (at the position the lifter
-    rests in between reps), a stop that long (slower than ``drift_dps``) before the
-    trunk nears the far turning point is part of the hold, whatever came before it (a shift on the seat, a glitch).
+    slow move is followed out of the band. With ``rest`` = (seconds, share of the
+    range), at the position the lifter rests in between reps, a stop that long (slower
+    than ``drift_dps``) within that share of the range is part of the hold, whatever came before it (a shift on the seat, a glitch).
     ``i_to`` may lie on either side (before: the arrival, after: the departure).
     ``cut`` is True when the maximum sits on the first or last sample with no hold
     there: the recording cut the move off, and the time is that edge's.
@@ -95,10 +95,11 @@ def hold_edge(
     # the move that leaves for good: from the last time inside the band, the first sample
     # moving faster than a drift (a shift while resting that comes back does not count)
     first = 0
-    if rest_s is not None:
-        near_far = np.flatnonzero(y[idx] <= y[i_to] + band_deg)
+    if rest is not None:
+        rest_s, zone = rest
+        away = np.flatnonzero(y[idx] < y[i_ext] - zone * (y[i_ext] - y[i_to]))
         first = _last_rest_end(
-            t[idx], speed < drift_dps, int(near_far[0]) if near_far.size else idx.size, rest_s
+            t[idx], speed < drift_dps, int(away[0]) if away.size else idx.size, rest_s
         )
     inside_at = first + np.flatnonzero(~outside[first:])
     last_in = int(inside_at[-1]) if inside_at.size else first
@@ -261,7 +262,7 @@ def _one_rep(
             speed_dps=speed,
             band_deg=band,
             drift_dps=params.drift_speed_dps,
-            rest_s=params.min_rest_s if top == home_is_top else None,
+            rest=(params.min_rest_s, params.rest_zone_fraction) if top == home_is_top else None,
         )
         i = min(int(np.searchsorted(t, when)), t.size - 1)
         i = min(max(i, min(i_ext, i_to)), max(i_ext, i_to))

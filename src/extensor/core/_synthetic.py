@@ -11,7 +11,7 @@ checked against exact numbers.
 
 >>> s = synthetic_set([RepSpec()] * 3, rate_hz=30.0, noise_deg=0.0, seed=1)
 >>> len(s.truth), round(s.truth[0].lift_s, 2)
-(3, 1.32)
+(3, 1.25)
 """
 
 from __future__ import annotations
@@ -114,7 +114,7 @@ def synthetic_set(
     start: Literal["bottom", "top"] = "bottom",
     lead_s: float = 1.0,
     tail_s: float = 1.0,
-    motion_speed_dps: float = 15.0,
+    motion_speed_dps: float = 8.0,
     hold_band_fraction: float = 0.12,
     keypoints: bool = False,
     facing: Literal["left", "right"] = "right",

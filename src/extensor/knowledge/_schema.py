@@ -140,6 +140,7 @@ REQUIRED_ANALYSIS_PARAMS: Mapping[str, str] = {
     "motion_speed_dps": "deg/s",
     "drift_speed_dps": "deg/s",
     "min_rest_s": "s",
+    "rest_zone_fraction": "fraction",
     "despike_window_s": "s",
     "despike_threshold_deg": "deg",
     "min_keypoint_confidence": "fraction",
