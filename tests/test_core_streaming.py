@@ -64,7 +64,8 @@ def test_live_results_equal_the_offline_analysis(specs, rate, noise, start, seed
 
 def test_each_rep_is_reported_soon_after_the_next_one_starts():
     """Rep k is reported once rep k+1 has reached its top and turned down by the hysteresis:
-    at most the next rep's lift + top hold + 1.5 s (turn and filter lag) after its lift starts."""
+    at most the next rep's lift + top hold + 1.8 s (turn and filter lag) after its lift starts
+    (the lift starts at visible motion, about 0.15 s before its speed reaches a quarter of its peak)."""
     spec = RepSpec(lift_s=1.5, top_s=1.0, lower_s=2.5, bottom_s=0.8)
     s = synthetic_set([spec] * 8, noise_deg=0.3, seed=2)
     live, reported = _stream(s.motion)
@@ -75,7 +76,7 @@ def test_each_rep_is_reported_soon_after_the_next_one_starts():
         nxt = final.reps[rep.number]  # the next rep (numbers start at 1)
         assert nxt.lift_start is not None
         # next lift starts, then lift + top hold, then the 8 deg turn and the filter lag
-        assert when - nxt.lift_start <= spec.lift_s + spec.top_s + 1.5
+        assert when - nxt.lift_start <= spec.lift_s + spec.top_s + 1.8
 
 
 def test_memory_stays_bounded_on_a_long_set():

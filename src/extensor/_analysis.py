@@ -72,8 +72,10 @@ def analysis_params(exercise: Exercise, *, variant: str, goal: str) -> AnalysisP
         min_cut_rep_fraction=a("min_cut_rep_fraction"),
         max_bridged_gap_s=a("max_bridged_gap_s"),
         hold_band_fraction=a("hold_band_fraction"),
-        standstill_fraction=a("standstill_fraction"),
-        rest_onset_fraction=a("rest_onset_fraction"),
+        motion_speed_dps=a("motion_speed_dps"),
+        drift_speed_dps=a("drift_speed_dps"),
+        min_rest_s=a("min_rest_s"),
+        rest_zone_fraction=a("rest_zone_fraction"),
         min_sample_rate_hz=a("min_sample_rate_hz"),
         max_unusable_share=a("max_unusable_share"),
     )

@@ -9,7 +9,7 @@
 >>> [cue.title for cue in c.cues], c.verdict.decision
 (['Dropping on the way down'], 'keep')
 >>> c.cues[0].evidence
-'Reps 11-12 lowered in 0.8 s; the hypertrophy target is 2.5 s'
+'Reps 11-12 lowered in 0.9 s; the hypertrophy target is 2.5 s'
 """
 
 from __future__ import annotations

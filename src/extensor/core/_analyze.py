@@ -120,6 +120,9 @@ def analyze_motion(ts: TimeSeries, /, *, params: AnalysisParams) -> SetAnalysis:
         raise EmptyInputError("the motion signal has fewer than 2 usable samples", source=src)
     neutral_known = bool(ts.info.get("neutral_known", False))
     head_raw = ts.data.get("head_deviation")
+    # phases are timed on the trunk's own rotation when the input has it (see _phases)
+    incl = ts.data.get("trunk_inclination")
+    timing_raw = None if incl is None else -_unwrapped_deg(incl)
     notices = [Notice(n["code"], n["message"]) for n in ts.info.get("notices", [])]
     judgeable = not ts.info.get("unjudgeable")
     movement = ts.info.get("movement_check")
@@ -142,9 +145,12 @@ def analyze_motion(ts: TimeSeries, /, *, params: AnalysisParams) -> SetAnalysis:
         if head_raw is not None and np.isfinite(head_raw[sl]).any():
             head = smooth(ts_t, bridge_gaps(ts_t, head_raw[sl]), window_s=seg.smoothing_window_s)
         turns = find_turning_points(ts_t.tolist(), xs.tolist(), delta=seg.min_rep_range_deg)
+        timing = None
+        if timing_raw is not None and np.isfinite(timing_raw[sl]).sum() >= 3:
+            timing = filter_stretch(ts_t, timing_raw[sl], seg)
         reps += reps_from_turns(
-            ts_t, xs, v, turns, params=seg, standstill_fraction=seg.standstill_fraction,
-            neutral_known=neutral_known, head=head, first_number=len(reps) + 1,
+            ts_t, xs, v, turns, params=seg, neutral_known=neutral_known, head=head,
+            timing=timing, first_number=len(reps) + 1,
         )  # fmt: skip
     spread = float(np.nanpercentile(x_raw, 98) - np.nanpercentile(x_raw, 2))
     return finalize_analysis(
@@ -163,6 +169,16 @@ def analyze_motion(ts: TimeSeries, /, *, params: AnalysisParams) -> SetAnalysis:
         movement=movement,
         tracks=(t, finite.astype(float), ts.data.get("quality")),
     )
+
+
+def _unwrapped_deg(angle: FloatArray) -> FloatArray:
+    """A signed angle (deg, in (-180, 180]) without its jumps of 360 where it wraps (a
+    trunk past straight down), gaps left as they are."""
+    out = angle.copy()
+    ok = np.isfinite(angle)
+    if ok.sum() >= 2:
+        out[ok] = np.degrees(np.unwrap(np.radians(angle[ok])))
+    return out
 
 
 def finalize_analysis(
@@ -239,7 +255,7 @@ def finalize_analysis(
     if (
         "low_frame_rate" not in already
         and sample_rate == sample_rate
-        and sample_rate < seg.min_sample_rate_hz
+        and round(sample_rate, 1) < seg.min_sample_rate_hz  # judged as the message shows it
     ):
         out.append(
             Notice(

@@ -36,8 +36,10 @@ class SegmentationParams:
     min_cut_rep_fraction: float
     max_bridged_gap_s: float
     hold_band_fraction: float
-    standstill_fraction: float
-    rest_onset_fraction: float
+    motion_speed_dps: float
+    drift_speed_dps: float
+    min_rest_s: float
+    rest_zone_fraction: float
     min_sample_rate_hz: float
     max_unusable_share: float
 

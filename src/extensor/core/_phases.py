@@ -1,21 +1,40 @@
 """Phase boundaries of each rep from the turning points.
 
-Conventions (documented in ``docs/architecture.md``):
+Conventions (documented in ``docs/architecture.md`` and ``docs/analysis-schema.md``):
 
 * A rep is one excursion away from the position the set starts in and back: bottom,
   top, bottom when the set starts at the bottom (``lift_first``), otherwise top,
-  bottom, top (``lower_first``).
-* A movement phase ends, and a hold begins, when the speed falls below
-  ``standstill_fraction`` of that excursion's peak speed (searched from the middle of
-  the excursion toward its extreme); a hold ends at the mirror moment. This is the
-  usual onset/offset rule of movement analysis, and it measures a genuine pause, so a
-  rounded top with no stop is not mistaken for a hold, and a later spike during idle
-  time does not stretch a phase.
-* At the set's home end (where the lifter rests between reps) the same rule uses
-  ``rest_onset_fraction``, a higher share of the peak speed: settling into rest has a
-  long slow tail, and a rep is over when its main movement is.
+  bottom, top (``lower_first``). A rep needs its lift: a lowering the recording ends in
+  (a ``lower_first`` excursion with no way back up) is not a rep.
+* ``top_time`` and ``bottom_time`` are the turning points: the highest and the lowest
+  point.
+* Around each turning point the trunk *holds* while it moves slower than
+  ``motion_speed_dps`` (an absolute angular speed: visible motion) and stays within
+  ``hold_band_fraction`` of the rep's range of the turning point. A move starts where
+  the hold before it ends and stops where the hold after it begins, so everything
+  between two holds is one phase: a slow, one-way movement with brief slowdowns on
+  the way is one lowering, however long it takes.
+* A phase the recording (or a gap) cuts off has no boundary to measure: its time and
+  duration are None and its name is listed in ``Rep.incomplete``, so no verdict rests
+  on it. A turning point on the first or last sample with the trunk still moving
+  there (no hold) is such a cut.
+* An excursion whose lift never reaches visible speed is drift, not a rep.
+* Boundaries are timed on ``timing`` (the trunk's own rotation, when the input has
+  it; else the analysis signal itself), levels are read from the analysis signal. On
+  video the pose model's hip point slides along the pad as the trunk moves, so the
+  thigh line wobbles by up to 10 degrees and hides the slow last part of the rise in
+  the trunk-to-thigh angle; the trunk's rotation in the image shows it, as a coach
+  sees it.
 * The top hold is the time between arriving at and leaving the top; the bottom settle
   is the time between arriving at the bottom and leaving it for the next rep.
+
+>>> import numpy as np
+>>> t = np.linspace(0.0, 4.0, 401)
+>>> y = np.clip(t - 1.0, 0.0, 2.0) * 45.0          # still, rise 90 deg in 2 s, still
+>>> v = np.gradient(y, t)
+>>> when, level, cut = hold_edge(t, y, v, 400, 0, speed_dps=15.0, band_deg=10.0, drift_dps=3.0)
+>>> round(when, 2), round(level), cut
+(3.0, 90, False)
 """
 
 from __future__ import annotations
@@ -30,7 +49,7 @@ from extensor.core._results import Rep
 from extensor.core._segment import Extremum
 from extensor.core._timeseries import FloatArray
 
-__all__ = ["reps_from_turns"]
+__all__ = ["hold_edge", "reps_from_turns"]
 
 
 def _cross_time(t: FloatArray, y: FloatArray, i: int, j: int, level: float) -> float:
@@ -42,55 +61,79 @@ def _cross_time(t: FloatArray, y: FloatArray, i: int, j: int, level: float) -> f
     return float(t[i] + frac * (t[j] - t[i]))
 
 
-def arrival(
-    t: FloatArray,
-    y: FloatArray,
-    v: FloatArray,
-    i_from: int,
-    i_ext: int,
-    *,
-    standstill_fraction: float,
-    near_band: float | None = None,
-) -> tuple[float, float]:
-    """(time, level) of arriving at the maximum of ``y`` at ``i_ext`` coming from ``i_from``.
-
-    From the fastest sample of the approach (before the middle of the excursion), the
-    first moment the speed falls below ``standstill_fraction`` of that peak speed; with
-    ``near_band``, only a stop within that many degrees of the extreme counts.
-    """
-    mid = 0.5 * (y[i_from] + y[i_ext])
-    m = i_from + int(np.argmax(y[i_from : i_ext + 1] >= mid))
-    p = i_from + int(np.argmax(v[i_from : m + 1]))
-    thr = standstill_fraction * float(v[p])
-    slow = v[p : i_ext + 1] < thr
-    if near_band is not None:
-        slow &= y[p : i_ext + 1] >= y[i_ext] - near_band
-    s = p + int(np.argmax(slow)) if slow.any() else i_ext
-    when = _cross_time(t, v, s - 1, s, thr) if s > p else float(t[s])
-    return when, float(y[s])
-
-
-def departure(
+def hold_edge(
     t: FloatArray,
     y: FloatArray,
     v: FloatArray,
     i_ext: int,
     i_to: int,
     *,
-    standstill_fraction: float,
-    near_band: float | None = None,
-) -> tuple[float, float]:
-    """(time, level) of leaving the maximum of ``y`` at ``i_ext`` toward ``i_to`` (mirror image)."""
-    mid = 0.5 * (y[i_ext] + y[i_to])
-    m = i_ext + int(np.argmax(y[i_ext : i_to + 1] <= mid))
-    p = m + int(np.argmax(-v[m : i_to + 1]))
-    thr = standstill_fraction * float(-v[p])
-    slow = -v[i_ext : p + 1] < thr
-    if near_band is not None:
-        slow &= y[i_ext : p + 1] >= y[i_ext] - near_band
-    s = i_ext + int(len(slow) - 1 - np.argmax(slow[::-1])) if slow.any() else i_ext
-    when = _cross_time(t, -v, s, s + 1, thr) if s < p else float(t[s])
-    return when, float(y[s])
+    speed_dps: float,
+    band_deg: float,
+    drift_dps: float,
+    rest: tuple[float, float] | None = None,
+) -> tuple[float, float, bool]:
+    """(time, level, cut) where the hold at the maximum of ``y`` at ``i_ext`` ends toward ``i_to``.
+
+    The hold ends where the move that leaves it for good begins: after the last sample
+    within ``band_deg`` of the maximum, the first one moving faster than ``drift_dps``;
+    from there back toward the maximum over every sample that still counts as moving
+    (faster than ``speed_dps``, or beyond the band and faster than ``drift_dps``). So
+    jitter inside the hold, a shift while resting and a slow drift do not end it, and a
+    slow move is followed out of the band. With ``rest`` = (seconds, share of the
+    range), at the position the lifter rests in between reps, a stop that long (slower
+    than ``drift_dps``) within that share of the range is part of the hold, whatever came before it (a shift on the seat, a glitch).
+    ``i_to`` may lie on either side (before: the arrival, after: the departure).
+    ``cut`` is True when the maximum sits on the first or last sample with no hold
+    there: the recording cut the move off, and the time is that edge's.
+    """
+    step = 1 if i_to >= i_ext else -1
+    idx = np.arange(i_ext, i_to + step, step)
+    speed = np.abs(v[idx])
+    outside = y[idx] < y[i_ext] - band_deg
+    moving = (speed >= speed_dps) | (outside & (speed >= drift_dps))
+    # the move that leaves for good: from the last time inside the band, the first sample
+    # moving faster than a drift (a shift while resting that comes back does not count)
+    first = 0
+    if rest is not None:
+        rest_s, zone = rest
+        away = np.flatnonzero(y[idx] < y[i_ext] - zone * (y[i_ext] - y[i_to]))
+        first = _last_rest_end(
+            t[idx], speed < drift_dps, int(away[0]) if away.size else idx.size, rest_s
+        )
+    inside_at = first + np.flatnonzero(~outside[first:])
+    last_in = int(inside_at[-1]) if inside_at.size else first
+    leaving = last_in + 1 + np.flatnonzero(moving[last_in + 1 :])
+    k = int(leaving[0]) if leaving.size else idx.size - 1
+    still_at = np.flatnonzero(~moving[:k])
+    j = int(still_at[-1]) if still_at.size else -1  # the hold's last sample
+    at_edge = i_ext in (0, t.size - 1)
+    if j < 0 or (at_edge and j < 1):
+        return float(t[i_ext]), float(y[i_ext]), at_edge
+    a, b = int(idx[j]), int(idx[j + 1])
+    if speed[j + 1] >= speed_dps:
+        when = _cross_time(t, np.abs(v), a, b, speed_dps)
+    elif outside[j + 1] and not outside[j]:
+        when = _cross_time(t, y, a, b, float(y[i_ext]) - band_deg)
+    else:
+        when = _cross_time(t, np.abs(v), a, b, drift_dps)
+    return when, float(y[a]), False
+
+
+def _last_rest_end(tt: FloatArray, still: FloatArray, stop: int, rest_s: float) -> int:
+    """Position of the last sample of the last still run of ``rest_s`` or longer before ``stop``."""
+    best, k = 0, 0
+    while k < stop:
+        if not still[k]:
+            k += 1
+            continue
+        j = k
+        while j + 1 < stop and still[j + 1]:
+            j += 1
+        if abs(tt[j] - tt[k]) >= rest_s:
+            best = j
+        k = j + 1
+    return best
 
 
 def _ldlj(t: FloatArray, v: FloatArray, i0: int, i1: int) -> float | None:
@@ -117,34 +160,38 @@ def reps_from_turns(
     turns: list[Extremum],
     *,
     params: SegmentationParams,
-    standstill_fraction: float,
     neutral_known: bool,
     head: FloatArray | None = None,
+    timing: tuple[FloatArray, FloatArray] | None = None,
     first_number: int = 1,
 ) -> list[Rep]:
-    """Cut reps and their phases out of one gap-free stretch of smoothed signal ``x``."""
+    """Cut reps and their phases out of one gap-free stretch of smoothed signal ``x``.
+
+    ``timing`` is (signal, velocity) of the trunk's own rotation, oriented like ``x``
+    (rising toward the top), to time the boundaries on; by default ``x`` and ``v``.
+    """
+    y, vy = timing if timing is not None else (x, v)
+    if timing is not None:
+        turns = _relocate(t, y, turns)  # turning points of the trunk's own rotation
     if len(turns) < 2:
         return []
     order = "lift_first" if turns[0].kind == "bottom" else "lower_first"
     home = "bottom" if order == "lift_first" else "top"
     homes = [k for k, e in enumerate(turns) if e.kind == home]
     reps: list[Rep] = []
-    neg = -x
     for a, b in pairwise(homes):
         if b - a != 2:
             continue
-        e0, mid, e1 = turns[a], turns[a + 1], turns[b]
         rep = _one_rep(
-            t, x, neg, v, e0, mid, e1, order, params, standstill_fraction, neutral_known, head
-        )
+            t, x, v, y, vy, turns[a], turns[a + 1], turns[b], order, params, neutral_known, head
+        )  # fmt: skip
         if rep is not None:
             reps.append(rep)
     # A last excursion cut off by the end of the data (home -> far end, no return).
     last = homes[-1] if homes else None
     if last is not None and last + 1 < len(turns):
         rep = _one_rep(
-            t, x, neg, v, turns[last], turns[last + 1], None, order, params, standstill_fraction,
-            neutral_known, head,
+            t, x, v, y, vy, turns[last], turns[last + 1], None, order, params, neutral_known, head
         )  # fmt: skip
         if rep is not None:
             reps.append(rep)
@@ -165,66 +212,116 @@ def reps_from_turns(
     return numbered
 
 
+def _relocate(t: FloatArray, y: FloatArray, turns: list[Extremum]) -> list[Extremum]:
+    """Each turn moved to the extreme of ``y`` between its neighbouring turns."""
+    out = []
+    for k, e in enumerate(turns):
+        lo = turns[k - 1].index if k > 0 else 0
+        hi = turns[k + 1].index if k + 1 < len(turns) else t.size - 1
+        part = y[lo : hi + 1]
+        i = lo + int(np.argmax(part) if e.kind == "top" else np.argmin(part))
+        out.append(replace(e, index=i, time=float(t[i])))
+    return out
+
+
+def _span(t: FloatArray, a: float, b: float) -> slice:
+    i0 = int(np.searchsorted(t, a))
+    return slice(i0, max(int(np.searchsorted(t, b)), i0 + 1) + 1)
+
+
 def _one_rep(
     t: FloatArray,
     x: FloatArray,
-    neg: FloatArray,
     v: FloatArray,
+    y: FloatArray,
+    vy: FloatArray,
     e0: Extremum,
     mid: Extremum,
     e1: Extremum | None,
     order: str,
     params: SegmentationParams,
-    standstill: float,
     neutral_known: bool,
     head: FloatArray | None,
 ) -> Rep | None:
-    rest = params.rest_onset_fraction
+    speed = params.motion_speed_dps
+    neg, nv = -y, -vy
+    top_e, bottom_e = (mid, e0) if order == "lift_first" else (e0, mid)
+    band = params.hold_band_fraction * float(y[top_e.index] - y[bottom_e.index])
+
+    home_is_top = order == "lower_first"
+
+    def edge(top: bool, i_ext: int, i_to: int) -> tuple[float, float, bool]:
+        # (time, level of the analysis signal there, cut) of the hold at a turning point;
+        # only where the lifter rests between reps can a stop be a rest
+        when, _, c = hold_edge(
+            t,
+            y if top else neg,
+            vy if top else nv,
+            i_ext,
+            i_to,
+            speed_dps=speed,
+            band_deg=band,
+            drift_dps=params.drift_speed_dps,
+            rest=(params.min_rest_s, params.rest_zone_fraction) if top == home_is_top else None,
+        )
+        i = min(int(np.searchsorted(t, when)), t.size - 1)
+        i = min(max(i, min(i_ext, i_to)), max(i_ext, i_to))
+        return when, float(x[i]), c
+
+    cut: set[str] = set()
     lift_start = lift_end = lower_start = lower_end = None
     if order == "lift_first":
         bottom, top = e0, mid
-        lift_start, bottom_level = departure(
-            t, neg, -v, bottom.index, top.index, standstill_fraction=rest
-        )
-        band = params.hold_band_fraction * (top.value - bottom.value)
-        lift_end, top_level = arrival(
-            t, x, v, bottom.index, top.index, standstill_fraction=standstill, near_band=band
-        )
+        when, level, c = edge(False, bottom.index, top.index)
+        lift_start, bottom_level = (None if c else when), level
+        when, top_level, c2 = edge(True, top.index, bottom.index)
+        lift_end = None if c2 else when
+        if c or c2:
+            cut.add("lift")
+        depth_level = bottom_level
         if e1 is not None:
-            lower_start, _ = departure(
-                t, x, v, top.index, e1.index, standstill_fraction=standstill, near_band=band
-            )
-            lower_end, end_level = arrival(
-                t, neg, -v, top.index, e1.index, standstill_fraction=rest
-            )
-        start, end = lift_start, (lower_end if lower_end is not None else float(t[-1]))
-        bottom_level = -bottom_level
-        # the depth a rep reaches is where its own lowering ends (its start when cut off)
-        depth_level = -end_level if e1 is not None else bottom_level
-        top_i0 = top_i1 = top.index
+            when, _, c = edge(True, top.index, e1.index)
+            lower_start = when
+            when, level, c2 = edge(False, e1.index, top.index)
+            lower_end = None if c2 else when
+            if c2:
+                cut.add("lower")
+            else:
+                # the depth a rep reaches is where its own lowering ends
+                depth_level = level
+        elif lift_end is not None:
+            cut.add("top_hold")  # the recording ends while the lifter holds the top
+        top_i = top.index
+        bottom_i = (e1 or e0).index
     else:
         top0, bottom = e0, mid
-        band = params.hold_band_fraction * (top0.value - bottom.value)
-        lower_start, top_level = departure(
-            t, x, v, top0.index, bottom.index, standstill_fraction=rest, near_band=band
-        )
-        lower_end, bottom_level = arrival(
-            t, neg, -v, top0.index, bottom.index, standstill_fraction=standstill
-        )
-        bottom_level = -bottom_level
-        if e1 is not None:
-            lift_start, _ = departure(
-                t, neg, -v, bottom.index, e1.index, standstill_fraction=standstill
-            )
-            lift_end, _ = arrival(
-                t, x, v, bottom.index, e1.index, standstill_fraction=rest, near_band=band
-            )
-        start, end = lower_start, (lift_end if lift_end is not None else float(t[-1]))
-        # the rep's own top is where its lift arrives (the start was the previous rep's top)
-        top_i0 = top_i1 = (e1 or top0).index
+        when, top_level, c = edge(True, top0.index, bottom.index)
+        lower_start = None if c else when
+        when, level, c2 = edge(False, bottom.index, top0.index)
+        lower_end, bottom_level = (None if c2 else when), level
+        if c or c2:
+            cut.add("lower")
+        if e1 is None:
+            return None  # a lowering the recording ends in, with no lift back up
+        when, level, c = edge(False, bottom.index, e1.index)
+        lift_start, bottom_level = when, level  # the bottom is where the lift leaves from
+        when, _, c2 = edge(True, e1.index, bottom.index)
+        lift_end = None if c2 else when
+        if c2:
+            cut.add("lift")
         depth_level = bottom_level
-    complete = e1 is not None
+        top_i, bottom_i = e1.index, bottom.index
+    start = lift_start if order == "lift_first" else lower_start
+    end = lower_end if order == "lift_first" else lift_end
+    start = float(t[e0.index]) if start is None else start
+    end = float(t[(e1 or mid).index] if e1 is not None else t[-1]) if end is None else end
     if end - start <= 0:
+        return None
+    # a lift that never moves visibly is drift (tracking, shifting while still), not a rep
+    lift_from = lift_start if lift_start is not None else float(t[bottom_e.index])
+    lift_to = lift_end if lift_end is not None else float(t[top_i])
+    lift_span = _span(t, lift_from, lift_to)
+    if float(np.max(vy[lift_span])) < speed:
         return None
     top_hold = None
     if order == "lift_first" and lower_start is not None and lift_end is not None:
@@ -237,21 +334,20 @@ def _one_rep(
     if order == "lower_first" and lower_end is not None and lift_start is not None:
         bottom_settle = lift_start - lower_end
     # Top measurements over the hold (or the top sample when there is no hold).
+    top_slice = slice(top_i, top_i + 1)
     if lift_end is not None and lower_start is not None and lower_start > lift_end:
-        top_i0, top_i1 = int(np.searchsorted(t, lift_end)), int(np.searchsorted(t, lower_start))
-    top_slice = slice(int(top_i0), int(max(top_i1, top_i0)) + 1)
+        top_slice = slice(
+            int(np.searchsorted(t, lift_end)), int(np.searchsorted(t, lower_start)) + 1
+        )
     top_ext = float(np.max(x[top_slice]))
     rng = max(top_ext, top_level) - bottom_level
     if rng < params.min_rep_range_deg:
         return None
     i_a, i_b = int(np.searchsorted(t, start)), int(np.searchsorted(t, end))
-    lift_v = lower_v = None
-    if lift_start is not None and lift_end is not None:
-        s0, s1 = np.searchsorted(t, lift_start), np.searchsorted(t, lift_end)
-        lift_v = float(np.max(v[s0 : max(s1, s0 + 1) + 1]))
-    if lower_start is not None and lower_end is not None:
-        s0, s1 = np.searchsorted(t, lower_start), np.searchsorted(t, lower_end)
-        lower_v = float(-np.min(v[s0 : max(s1, s0 + 1) + 1]))
+    lift_v = float(np.max(v[lift_span])) if lift_s is not None else None
+    lower_v = None
+    if lower_s is not None and lower_start is not None and lower_end is not None:
+        lower_v = float(-np.min(v[_span(t, lower_start, lower_end)]))
     head_dev = None
     if head is not None:
         h = head[top_slice]
@@ -259,7 +355,6 @@ def _one_rep(
         if h.size:
             head_dev = float(h[np.argmax(np.abs(h))])
     tut = sum(d for d in (lift_s, top_hold, lower_s) if d is not None)
-    bottom_time = float(t[mid.index] if order == "lower_first" else t[(e1 or e0).index])
     return Rep(
         number=0,
         order=order,
@@ -281,8 +376,12 @@ def _one_rep(
         peak_lower_velocity_dps=lower_v,
         smoothness_ldlj=_ldlj(t, v, i_a, min(i_b, t.size - 1)),
         time_under_tension_s=float(tut),
-        top_time=float(t[top_i0]),
-        bottom_time=bottom_time,
+        top_time=float(t[top_i]),
+        bottom_time=float(t[bottom_i]),
         head_deviation_deg=head_dev,
-        complete=complete,
+        complete=e1 is not None,
+        incomplete=tuple(p for p in _PHASES if p in cut),
     )
+
+
+_PHASES = ("lift", "top_hold", "lower", "bottom_settle")

@@ -36,7 +36,9 @@ PHASES: tuple[str, ...] = ("lift", "top", "lower", "bottom")
 
 #: Version of the JSON layout; bump on any incompatible change.
 #: 2: ``movement`` (the movement check), ``Rep.reliable`` / ``Rep.unreliable_reasons``,
-#: ``Fault.level`` ("clear" or "possible").
+#: ``Fault.level`` ("clear" or "possible"), ``Rep.incomplete`` (phases the recording cuts
+#: off), phase boundaries at visible motion and ``top_time``/``bottom_time`` the turning
+#: points.
 SCHEMA_VERSION = "extensor.set_analysis/2"
 
 #: How sure a fault is: ``clear`` at or above the data file's ``min_cue_confidence``,
@@ -87,6 +89,7 @@ class Rep:
     #: poorly tracked (see :mod:`extensor.core._plausibility`); its faults are not judged.
     reliable: bool = True
     unreliable_reasons: tuple[str, ...] = ()
+    incomplete: tuple[str, ...] = ()
 
     @property
     def duration(self) -> float:

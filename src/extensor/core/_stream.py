@@ -139,7 +139,7 @@ class StreamingAnalyzer:
         seg = self._params.segmentation
         new = reps_from_turns(
             np.asarray(self._t[:n]), np.asarray(self._xs), np.asarray(self._v), local,
-            params=seg, standstill_fraction=seg.standstill_fraction,
+            params=seg,
             neutral_known=self._neutral_known, first_number=len(self._reps) + 1,
         )  # fmt: skip
         if not final:

@@ -5,12 +5,13 @@ top); moves between positions follow a minimum-jerk profile, the smooth bell-sha
 speed curve of practised human movement. :func:`synthetic_set` returns the motion
 series, optionally the keypoints of a stick figure doing it (either facing
 direction), and the true phase times under extensor's documented phase convention
-(a move ends when its speed falls below a share of its peak; see
-``extensor.core._phases``), so an analysis can be checked against exact numbers.
+(a move runs while it is faster than the visible-motion speed, or outside the hold
+band near a turning point; see ``extensor.core._phases``), so an analysis can be
+checked against exact numbers.
 
 >>> s = synthetic_set([RepSpec()] * 3, rate_hz=30.0, noise_deg=0.0, seed=1)
 >>> len(s.truth), round(s.truth[0].lift_s, 2)
-(3, 1.12)
+(3, 1.25)
 """
 
 from __future__ import annotations
@@ -64,13 +65,31 @@ class SyntheticSet:
     specs: list[RepSpec] = field(default_factory=list)
 
 
-def min_jerk_boundary(fraction: float) -> float:
-    """Share of a minimum-jerk move's duration before its speed first reaches ``fraction`` of peak.
+def min_jerk_boundary(
+    *, speed_dps: float, amplitude_deg: float, duration_s: float, band_fraction: float
+) -> float:
+    """Share of a minimum-jerk move's duration before it visibly starts (and, mirrored, after it stops).
 
-    >>> round(min_jerk_boundary(0.1), 4)
-    0.0865
+    The move starts where its speed first reaches ``speed_dps`` or where it leaves the
+    hold band (``band_fraction`` of its amplitude), whichever comes first. The speed of
+    a minimum-jerk move is ``30 A/T tau^2 (1 - tau)^2``, so the speed boundary solves
+    ``tau (1 - tau) = sqrt(speed T / 30 A)``; the band edge solves
+    ``10 tau^3 - 15 tau^4 + 6 tau^5 = band_fraction``.
+
+    >>> round(min_jerk_boundary(speed_dps=15.0, amplitude_deg=70.0, duration_s=1.5,
+    ...                         band_fraction=0.12), 4)
+    0.1173
     """
-    return (1.0 - math.sqrt(1.0 - math.sqrt(fraction))) / 2.0
+    q = math.sqrt(speed_dps * duration_s / (30.0 * amplitude_deg))
+    tau_speed = (1.0 - math.sqrt(1.0 - 4.0 * q)) / 2.0 if q <= 0.25 else 0.5
+    lo, hi = 0.0, 0.5  # the position share rises monotonically over the first half
+    for _ in range(60):
+        mid = 0.5 * (lo + hi)
+        if 10 * mid**3 - 15 * mid**4 + 6 * mid**5 < band_fraction:
+            lo = mid
+        else:
+            hi = mid
+    return min(tau_speed, 0.5 * (lo + hi))
 
 
 def _profile(t: FloatArray, knots: list[tuple[float, float]]) -> FloatArray:
@@ -95,8 +114,8 @@ def synthetic_set(
     start: Literal["bottom", "top"] = "bottom",
     lead_s: float = 1.0,
     tail_s: float = 1.0,
-    standstill_fraction: float = 0.15,
-    rest_onset_fraction: float = 0.25,
+    motion_speed_dps: float = 8.0,
+    hold_band_fraction: float = 0.12,
     keypoints: bool = False,
     facing: Literal["left", "right"] = "right",
     face_line_offset_deg: float = 15.0,
@@ -107,32 +126,47 @@ def synthetic_set(
     knots: list[tuple[float, float]] = []
     truth: list[RepTruth] = []
     tt = 0.0
-    fs, fr = min_jerk_boundary(standstill_fraction), min_jerk_boundary(rest_onset_fraction)
+
+    def edge(duration: float, amplitude: float, rep_range: float) -> float:
+        # seconds from a move's start to its visible start (and from its visible end to its
+        # end); the hold band is a share of the rep's range (from its start to its far end)
+        share = min_jerk_boundary(
+            speed_dps=motion_speed_dps, amplitude_deg=abs(amplitude), duration_s=duration,
+            band_fraction=hold_band_fraction * abs(rep_range) / abs(amplitude),
+        )  # fmt: skip
+        return share * duration
+
     if start == "bottom":
         knots.append((tt, reps[0].bottom_deg))
         tt += lead_s
         for r in reps:
-            knots += [(tt, knots[-1][1]), (tt + r.lift_s, r.top_deg)]
+            b0 = knots[-1][1]
+            knots += [(tt, b0), (tt + r.lift_s, r.top_deg)]
             t_lift0 = tt
             tt += r.lift_s + r.top_s
             knots += [(tt, r.top_deg), (tt + r.lower_s, r.bottom_deg)]
             t_low0 = tt
             tt += r.lower_s + r.bottom_s
-            s0, s1 = t_lift0 + fr * r.lift_s, t_lift0 + (1 - fs) * r.lift_s
-            l0, l1 = t_low0 + fs * r.lower_s, t_low0 + (1 - fr) * r.lower_s
+            el = edge(r.lift_s, r.top_deg - b0, r.top_deg - b0)
+            ed = edge(r.lower_s, r.top_deg - r.bottom_deg, r.top_deg - b0)
+            s0, s1 = t_lift0 + el, t_lift0 + r.lift_s - el
+            l0, l1 = t_low0 + ed, t_low0 + r.lower_s - ed
             truth.append(RepTruth(s0, l1, s1 - s0, l0 - s1, l1 - l0, r.top_deg, r.bottom_deg))
     else:
         knots.append((tt, reps[0].top_deg))
         tt += lead_s
         for r in reps:
-            knots += [(tt, knots[-1][1]), (tt + r.lower_s, r.bottom_deg)]
+            t0 = knots[-1][1]
+            knots += [(tt, t0), (tt + r.lower_s, r.bottom_deg)]
             t_low0 = tt
             tt += r.lower_s + r.bottom_s
             knots += [(tt, r.bottom_deg), (tt + r.lift_s, r.top_deg)]
             t_lift0 = tt
             tt += r.lift_s + r.top_s
-            l0, l1 = t_low0 + fr * r.lower_s, t_low0 + (1 - fs) * r.lower_s
-            s0, s1 = t_lift0 + fs * r.lift_s, t_lift0 + (1 - fr) * r.lift_s
+            el = edge(r.lift_s, r.top_deg - r.bottom_deg, t0 - r.bottom_deg)
+            ed = edge(r.lower_s, t0 - r.bottom_deg, t0 - r.bottom_deg)
+            l0, l1 = t_low0 + ed, t_low0 + r.lower_s - ed
+            s0, s1 = t_lift0 + el, t_lift0 + r.lift_s - el
             truth.append(RepTruth(l0, s1, s1 - s0, math.nan, l1 - l0, r.top_deg, r.bottom_deg))
         # the hold after each lift lasts until the next rep starts lowering
         for k in range(len(truth) - 1):

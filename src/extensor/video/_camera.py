@@ -192,7 +192,8 @@ def check_camera(
         rate = (n - 1) / keypoints.duration if keypoints.duration > 0 else float("inf")
         gap = float(np.max(np.diff(keypoints.time)))
         max_gap = limit(ex, "camera_max_gap_intervals") / min_sample_rate_hz
-        if rate < min_sample_rate_hz or gap > max_gap:
+        # judged at the precision the message shows: a 10 fps clip is not below 10
+        if round(rate, 1) < min_sample_rate_hz or gap > max_gap:
             found.append(
                 VideoWarning(
                     "low_frame_rate",

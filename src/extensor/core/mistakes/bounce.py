@@ -40,8 +40,8 @@ class Bounce(Mistake):
             speed = (
                 r.peak_lower_velocity_dps if r.order == "lift_first" else r.peak_lift_velocity_dps
             )
-            if dwell is None or speed is None:
-                continue
+            if dwell is None or speed is None or "lower" in r.incomplete:
+                continue  # a bounce is judged on a lowering the recording shows whole
             if dwell < dwell_max and speed > speed_min:
                 t = (r.lower_end if r.order == "lift_first" else r.lift_start) or r.bottom_time
                 out.append(
