@@ -84,7 +84,9 @@ def test_a_mis_tracked_rep_is_counted_but_not_judged_and_the_lifter_is_told_why(
     assert any("deg below neutral" in why for why in r.reps[2].unreliable_reasons)
     assert r.reps_with("rushed_lowering") == [1]
     notices = [n.message for n in r.notices if n.code == "unreliable_rep"]
-    assert notices[0].startswith("rep 3 is not judged: it shows a bottom 140 deg")  # the built depth
+    assert notices[0].startswith(
+        "rep 3 is not judged: it shows a bottom 140 deg"
+    )  # the built depth
 
 
 def test_a_rep_with_poorly_seen_keypoints_is_unreliable() -> None:
