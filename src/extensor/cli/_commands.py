@@ -1,3 +1,9 @@
 """Imports every module that registers commands on the app."""
 
-from extensor.cli import _analysis_cmds, _knowledge_cmds, _log_cmds, _web_cmds  # noqa: F401
+from extensor.cli import (  # noqa: F401
+    _analysis_cmds,
+    _batch_cmds,
+    _knowledge_cmds,
+    _log_cmds,
+    _web_cmds,
+)

@@ -49,7 +49,7 @@ __all__ = [
 #: File name of the default SQLite database inside the data directory.
 DEFAULT_DB_NAME = "extensor.db"
 #: The newest migration in ``migrations/versions``; a test checks it against Alembic.
-HEAD_REVISION = "0001"
+HEAD_REVISION = "0002"
 #: How long a SQLite writer waits for another one before giving up: long enough for any
 #: log write of another extensor process, short enough to report a stuck lock.
 SQLITE_BUSY_TIMEOUT_MS = 10_000
