@@ -12,6 +12,7 @@ driver, and stopped at the end; a Ray already initialised in this process is use
 from __future__ import annotations
 
 import os
+from pathlib import Path
 from collections.abc import Iterable, Iterator
 from typing import Any
 
@@ -56,11 +57,11 @@ def run_ray(
         else:
             ray.init(address=address, log_to_driver=False, ignore_reinit_error=True)
         started = True
+    pending: dict[Any, Job] = {}
     try:
         cpus = int(ray.cluster_resources().get("CPU", 1)) or 1
         remote = ray.remote(num_cpus=1, max_retries=0)(_execute)
         it: Iterator[Job] = iter(jobs)
-        pending: dict[Any, Job] = {}
         job = next(it, None)
         while True:
             while job is not None and len(pending) < cpus * IN_FLIGHT_PER_CPU:
@@ -73,7 +74,7 @@ def run_ray(
                 finished = pending.pop(ref)
                 on_done(finished, _outcome(ray, ref))
     except BaseException:
-        for ref in list(locals().get("pending", {})):
+        for ref in list(pending):
             ray.cancel(ref, force=True)
         raise
     finally:
@@ -82,8 +83,12 @@ def run_ray(
 
 
 def _env_vars() -> dict[str, str]:
-    """What a local Ray's workers need to import this very extensor."""
-    return {k: os.environ[k] for k in ("PYTHONPATH",) if k in os.environ}
+    """What a local Ray's workers need to import this very extensor (its source folder first)."""
+    import extensor
+
+    here = str(Path(extensor.__file__).resolve().parents[1])
+    rest = os.environ.get("PYTHONPATH")
+    return {"PYTHONPATH": here if not rest else os.pathsep.join([here, rest])}
 
 
 def _outcome(ray: Any, ref: Any) -> dict[str, Any]:
