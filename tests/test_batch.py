@@ -91,7 +91,9 @@ def clean_run(folder: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def _table(out: Path) -> list[dict[str, str]]:
     with (out / "table.csv").open(encoding="utf-8", newline="") as f:
-        return [{k: v for k, v in row.items() if k not in TIMING_COLUMNS} for row in csv.DictReader(f)]
+        return [
+            {k: v for k, v in row.items() if k not in TIMING_COLUMNS} for row in csv.DictReader(f)
+        ]
 
 
 def test_the_walk_finds_every_recording_in_name_order(folder: Path) -> None:
@@ -116,16 +118,30 @@ def test_the_table_has_the_synthetic_rep_counts_and_lists_the_damaged_files(
     assert "file is empty" in sets["damaged/empty.csv"]["error"]
     assert "input type must be recognisable" in sets["damaged/garbled.csv"]["error"]
     summary = json.loads((clean_run / "summary.json").read_text())
-    assert summary["sets"] == 5 and summary["reps"] == 22 and summary["failed"] == 2
-    assert {f["source"] for f in summary["failures"]} == {"damaged/empty.csv", "damaged/garbled.csv"}
+    assert summary["sets"] == 5
+    assert summary["reps"] == 22
+    assert summary["failed"] == 2
+    assert {f["source"] for f in summary["failures"]} == {
+        "damaged/empty.csv",
+        "damaged/garbled.csv",
+    }
     assert summary["analysed_now"] == 7
 
 
 def test_each_result_is_the_analyze_json_document(clean_run: Path, folder: Path) -> None:
     """The stored analysis equals what `extensor analyze --json` writes for the same file."""
     result = CliRunner().invoke(
-        app, ["analyze", str(folder / "clinic/ana/set2.csv"), "--json", "-", "--goal",
-              "hypertrophy", "--variant", "45_degree_bench"],  # fmt: skip
+        app,
+        [
+            "analyze",
+            str(folder / "clinic/ana/set2.csv"),
+            "--json",
+            "-",
+            "--goal",
+            "hypertrophy",
+            "--variant",
+            "45_degree_bench",
+        ],
     )
     assert result.exit_code == 0, result.output
     expected = json.loads(result.stdout)
@@ -167,7 +183,8 @@ def test_the_cli_lists_failures_exits_1_and_a_rerun_does_nothing(
     first = CliRunner().invoke(app, args)
     assert first.exit_code == 1
     assert "7 recordings: 7 analysed now, 0 done before; 5 sets, 22 reps" in first.stdout
-    assert "damaged/garbled.csv" in first.stderr and "2 failed" in first.stderr
+    assert "damaged/garbled.csv" in first.stderr
+    assert "2 failed" in first.stderr
     second = CliRunner().invoke(app, [*args, "--json"])
     assert second.exit_code == 1
     summary = json.loads(second.stdout)
@@ -195,7 +212,8 @@ def test_killing_the_batch_midway_loses_nothing_and_the_rerun_matches_a_clean_ru
         assert json.loads(path.read_text())["key"] == path.stem
     assert not (out / "table.csv").exists()
     resumed = run_batch(folder, out, OPTIONS)
-    assert resumed.reused == len(finished) and resumed.analysed == 7 - len(finished)
+    assert resumed.reused == len(finished)
+    assert resumed.analysed == 7 - len(finished)
     assert _table(out) == _table(clean_run)
     assert not [p for p in out.rglob(".*") if ".tmp" in p.name]
 

@@ -10,7 +10,6 @@ import pytest
 
 import extensor
 from extensor.batch import TIMING_COLUMNS, BatchOptions, run_batch
-
 from test_batch import make_folder
 
 ray = pytest.importorskip("ray")
@@ -46,4 +45,5 @@ def test_ray_gives_the_same_table_as_the_local_engine(local_ray: None, tmp_path:
     assert _table(tmp_path / "ray") == _table(tmp_path / "local")
     again = run_batch(folder, tmp_path / "ray",
                       BatchOptions(goal="hypertrophy", variant="45_degree_bench", engine="ray"))  # fmt: skip
-    assert again.analysed == 0 and again.reused == 7
+    assert again.analysed == 0
+    assert again.reused == 7

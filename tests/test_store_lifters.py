@@ -47,11 +47,13 @@ def test_an_old_log_moves_to_the_default_lifter(db_url: str) -> None:
             (date(2026, 1, 2), [10, 9]), (date(2026, 1, 5), [12]),
         ]  # fmt: skip
         profile = get_profile(store)
-        assert profile is not None and profile.goal == "strength"
+        assert profile is not None
+        assert profile.goal == "strength"
         # the single-lifter API goes on writing to the default lifter, on the same days
         log_sets(store, day=date(2026, 1, 5), load=42, unit="kg", reps=8, variant="45_degree_bench")
         assert [x.reps for x in load_history(store)[-1].sets] == [12, 8]
         assert load_history(store, lifter="nobody") == []
         assert store.check() == []
     with Store(db_url) as again:  # opening again migrates nothing
-        assert again.revision == "0002" and len(load_history(again)) == 2
+        assert again.revision == "0002"
+        assert len(load_history(again)) == 2

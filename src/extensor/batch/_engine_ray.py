@@ -12,8 +12,8 @@ driver, and stopped at the end; a Ray already initialised in this process is use
 from __future__ import annotations
 
 import os
-from pathlib import Path
 from collections.abc import Iterable, Iterator
+from pathlib import Path
 from typing import Any
 
 from extensor._errors import MissingExtraError
