@@ -21,7 +21,15 @@ from extensor.batch import BatchOptions, run_batch
 from extensor.core._synthetic import RepSpec, synthetic_set
 from extensor.io import write_extensor_csv
 
-CLIP = Path(__file__).resolve().parents[2] / "shared" / "clips" / "hyperextension-45deg-6reps.mp4"
+#: The clip, in ``shared/`` beside the checkout (or beside the folder of worktrees).
+CLIP = next(
+    (
+        p / "shared" / "clips" / "hyperextension-45deg-6reps.mp4"
+        for p in Path(__file__).resolve().parents[1:4]
+        if (p / "shared" / "clips" / "hyperextension-45deg-6reps.mp4").exists()
+    ),
+    Path("shared/clips/hyperextension-45deg-6reps.mp4"),
+)
 
 
 def make_keypoints(folder: Path, n: int) -> Path:
@@ -70,12 +78,17 @@ def main() -> None:
     parser.add_argument("--keypoints", type=int, default=40)
     parser.add_argument("--videos", type=int, default=4)
     parser.add_argument("--seconds", type=float, default=10.0, help="length of each video")
+    parser.add_argument("--skip-keypoints", action="store_true")
     args = parser.parse_args()
     import ray
 
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
-        inputs = {"keypoints": make_keypoints(root / "kp", args.keypoints)}
+        inputs: dict[str, Path] = (
+            {}
+            if args.skip_keypoints
+            else {"keypoints": make_keypoints(root / "kp", args.keypoints)}
+        )
         videos = make_videos(root / "video", args.videos, args.seconds)
         if videos is not None:
             inputs["video720p"] = videos
@@ -98,7 +111,7 @@ def main() -> None:
                 finally:
                     if pre == "init":
                         ray.shutdown()
-                print(f"| {label} | {n} | {name} | {s:.1f} | {60 * n / s:.0f} |", flush=True)
+                print(f"| {label} | {n} | {name} | {s:.1f} | {60 * n / s:.3g} |", flush=True)
 
 
 if __name__ == "__main__":

@@ -22,7 +22,7 @@ from datetime import date
 from pathlib import Path
 
 from extensor._errors import ConfigError, InputFormatError
-from extensor.batch._walk import iter_recordings
+from extensor.batch._walk import is_recording_folder, iter_recordings
 
 __all__ = ["MANIFEST_COLUMNS", "Entry", "is_manifest", "iter_entries"]
 
@@ -97,17 +97,11 @@ def _manifest_entries(manifest: Path, exclude: str | Path | None) -> Iterator[En
             given = Path(row["path"]).expanduser()
             path = given if given.is_absolute() else base / given
             meta = _meta(row, manifest, line)
-            if path.is_dir() and not _is_one(path):
+            if path.is_dir() and not is_recording_folder(path):
                 for sub in iter_recordings(path, exclude=exclude):
                     yield Entry(path=sub, source=_rel(sub, base), **meta)  # type: ignore[arg-type]
             else:
                 yield Entry(path=path, source=_rel(path, base), **meta)  # type: ignore[arg-type]
-
-
-def _is_one(path: Path) -> bool:
-    from extensor.batch._walk import is_recording_folder
-
-    return is_recording_folder(path)
 
 
 def _meta(row: dict[str, str], manifest: Path, line: int) -> dict[str, object]:
