@@ -10,7 +10,7 @@ pose worker, so a result never depends on the engine. It calls the same function
 >>> path = write_example(pathlib.Path(tempfile.mkdtemp()) / "set.csv")
 >>> data, report = analyse_one(path, TaskOptions(goal="hypertrophy", variant="45_degree_bench"))
 >>> data["metrics"]["rep_count"], report is None
-(6, True)
+(8, True)
 """
 
 from __future__ import annotations
