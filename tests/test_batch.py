@@ -191,30 +191,45 @@ def test_the_cli_lists_failures_exits_1_and_a_rerun_does_nothing(
     assert (summary["analysed_now"], summary["done_before"], summary["failed"]) == (0, 7, 2)
 
 
+def _records(out: Path) -> list[Path]:
+    """The finished records (a killed write leaves a hidden temporary file, not a record)."""
+    return [p for p in (out / "results").glob("*.json") if not p.name.startswith(".")]
+
+
+#: Extra keypoint files in the kill test, so that a kill after two results is mid-way.
+KILL_EXTRA = 6
+
+
 def test_killing_the_batch_midway_loses_nothing_and_the_rerun_matches_a_clean_run(
-    folder: Path, clean_run: Path, tmp_path: Path
+    folder: Path, tmp_path: Path
 ) -> None:
+    study = shutil.copytree(folder, tmp_path / "study")
+    for k in range(KILL_EXTRA):
+        _keypoints(study / f"more/set{k:02d}.csv", 3 + k % 4, seed=100 + k)
+    total = len(TRUTH) + KILL_EXTRA
+    clean = tmp_path / "clean"
+    run_batch(study, clean, OPTIONS)
     out = tmp_path / "out"
     env = {**os.environ, "PYTHONPATH": SRC}
-    cmd = [sys.executable, "-m", "extensor", "batch", str(folder), "--out", str(out),
+    cmd = [sys.executable, "-m", "extensor", "batch", str(study), "--out", str(out),
            "--workers", "1", "--goal", "hypertrophy", "--variant", "45_degree_bench"]  # fmt: skip
     proc = subprocess.Popen(
         cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True
     )
     deadline = time.monotonic() + 60
-    while time.monotonic() < deadline and len(list((out / "results").glob("*.json"))) < 2:
-        time.sleep(0.05)
+    while time.monotonic() < deadline and len(_records(out)) < 2:
+        time.sleep(0.02)
     os.killpg(proc.pid, signal.SIGKILL)
     proc.wait()
-    finished = list((out / "results").glob("*.json"))
-    assert 2 <= len(finished) < 7, "the batch must be killed mid-way"
+    finished = _records(out)
+    assert 2 <= len(finished) < total, "the batch must be killed mid-way"
     for path in finished:
         assert json.loads(path.read_text())["key"] == path.stem
     assert not (out / "table.csv").exists()
-    resumed = run_batch(folder, out, OPTIONS)
+    resumed = run_batch(study, out, OPTIONS)
     assert resumed.reused == len(finished)
-    assert resumed.analysed == 7 - len(finished)
-    assert _table(out) == _table(clean_run)
+    assert resumed.analysed == total - len(finished)
+    assert _table(out) == _table(clean)
     assert not [p for p in out.rglob(".*") if ".tmp" in p.name]
 
 
