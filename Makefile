@@ -16,7 +16,7 @@ install: venv
 	$(BIN)/python -m pip install --quiet -c $(CONSTRAINTS) -e ".[report]"
 
 install-dev: venv
-	$(BIN)/python -m pip install --quiet -c $(CONSTRAINTS) -e ".[dev,video,report,web]"
+	$(BIN)/python -m pip install --quiet -c $(CONSTRAINTS) -e ".[dev,video,report,web,scale]"
 
 run: install
 	$(BIN)/extensor demo

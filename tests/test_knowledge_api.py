@@ -57,6 +57,7 @@ EXPECTED_ALL = {
     "Tempo",
     "Tip",
     "Variant",
+    "exercise_text",
     "format_validation_error",
     "guide_data",
     "list_exercises",

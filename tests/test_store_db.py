@@ -39,6 +39,7 @@ from extensor.store._models import Base, FaultRow, RepRow, SetRow
 EXPECTED_ALL = {
     "CSV_COLUMNS",
     "DEFAULT_DB_NAME",
+    "DEFAULT_LIFTER",
     "EXPORT_SCHEMA",
     "HEAD_REVISION",
     "IMPORT_FORMATS",
@@ -54,12 +55,14 @@ EXPECTED_ALL = {
     "is_back_extension",
     "current_profile",
     "last_recommendation",
+    "list_lifters",
     "load_history",
     "log_sets",
     "record_recommendation",
     "resolve_db_url",
     "save_analysis",
     "save_profile",
+    "save_result",
     "source_of",
 }
 

@@ -22,6 +22,7 @@ True
 
 from extensor.knowledge._loader import (
     DEFAULT_EXERCISE,
+    exercise_text,
     format_validation_error,
     list_exercises,
     load_exercise,
@@ -97,6 +98,7 @@ __all__ = [
     "Tempo",
     "Tip",
     "Variant",
+    "exercise_text",
     "format_validation_error",
     "guide_data",
     "list_exercises",

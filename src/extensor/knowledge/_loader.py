@@ -28,7 +28,13 @@ from pydantic import ValidationError
 from extensor._errors import KnowledgeBaseError
 from extensor.knowledge._schema import Exercise
 
-__all__ = ["DEFAULT_EXERCISE", "format_validation_error", "list_exercises", "load_exercise"]
+__all__ = [
+    "DEFAULT_EXERCISE",
+    "exercise_text",
+    "format_validation_error",
+    "list_exercises",
+    "load_exercise",
+]
 
 #: The exercise loaded when no name is given (extensor coaches exactly one).
 DEFAULT_EXERCISE = "lever_back_extension"
@@ -48,6 +54,20 @@ def list_exercises() -> list[str]:
         for entry in _data_dir().iterdir()
         if entry.is_file() and entry.name.endswith(".toml")
     )
+
+
+def exercise_text(name: str = DEFAULT_EXERCISE) -> str:
+    """The text of the packaged exercise data file ``name`` (for hashing, say).
+
+    >>> exercise_text().startswith("# Knowledge base")
+    True
+    """
+    available = list_exercises()
+    if not _NAME.match(name) or name not in available:
+        raise KnowledgeBaseError(
+            f"unknown exercise {name!r}; available: {', '.join(available) or 'none'}"
+        )
+    return _data_dir().joinpath(f"{name}.toml").read_text(encoding="utf-8")
 
 
 def load_exercise(name: str = DEFAULT_EXERCISE, *, path: Path | None = None) -> Exercise:

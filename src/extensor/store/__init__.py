@@ -1,4 +1,4 @@
-"""The training log: profile, sessions, sets, analysed reps, faults and recommendations.
+"""The training log: lifters, profile, sessions, sets, analysed reps, faults and recommendations.
 
 Stored with SQLAlchemy 2 in SQLite (default: ``<data_dir>/extensor.db``, WAL mode) or
 PostgreSQL (``--db postgresql://...`` / ``EXTENSOR_DB``). The schema is created and
@@ -27,23 +27,27 @@ from extensor.store._export import CSV_COLUMNS, EXPORT_SCHEMA, export_log
 from extensor.store._import import IMPORT_FORMATS, ImportReport, import_file
 from extensor.store._import_rows import is_back_extension
 from extensor.store._log import (
+    DEFAULT_LIFTER,
     MAX_REPS,
     MAX_SETS,
     LoggedSets,
     current_profile,
     get_profile,
     last_recommendation,
+    list_lifters,
     load_history,
     log_sets,
     record_recommendation,
     save_analysis,
     save_profile,
+    save_result,
     source_of,
 )
 
 __all__ = [
     "CSV_COLUMNS",
     "DEFAULT_DB_NAME",
+    "DEFAULT_LIFTER",
     "EXPORT_SCHEMA",
     "HEAD_REVISION",
     "IMPORT_FORMATS",
@@ -59,11 +63,13 @@ __all__ = [
     "import_file",
     "is_back_extension",
     "last_recommendation",
+    "list_lifters",
     "load_history",
     "log_sets",
     "record_recommendation",
     "resolve_db_url",
     "save_analysis",
     "save_profile",
+    "save_result",
     "source_of",
 ]

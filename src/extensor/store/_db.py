@@ -49,7 +49,7 @@ __all__ = [
 #: File name of the default SQLite database inside the data directory.
 DEFAULT_DB_NAME = "extensor.db"
 #: The newest migration in ``migrations/versions``; a test checks it against Alembic.
-HEAD_REVISION = "0001"
+HEAD_REVISION = "0002"
 #: How long a SQLite writer waits for another one before giving up: long enough for any
 #: log write of another extensor process, short enough to report a stuck lock.
 SQLITE_BUSY_TIMEOUT_MS = 10_000
@@ -192,12 +192,32 @@ class Store:
         Runs in one transaction under a lock (SQLite: the write lock; PostgreSQL: an
         advisory lock), so two processes opening a new database at once do not collide.
         """
-        with self._errors(), self._writer.connect() as conn, conn.begin():
-            if self.backend == "postgresql":
-                conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _PG_MIGRATION_LOCK})
-            if _current_revision(conn) == HEAD_REVISION:
-                return
-            _upgrade(conn)
+        with self._errors(), self._writer.connect() as conn:
+            sqlite = self.backend == "sqlite"
+            if sqlite:
+                # SQLite migrations rebuild tables (Alembic's batch mode); with foreign keys
+                # on, dropping the old table would cascade-delete every row referring to it.
+                # The pragma only works outside a transaction, hence the raw connection.
+                _raw_pragma(conn, "PRAGMA foreign_keys = OFF")
+            try:
+                with conn.begin():
+                    if self.backend == "postgresql":
+                        conn.execute(
+                            text("SELECT pg_advisory_xact_lock(:k)"), {"k": _PG_MIGRATION_LOCK}
+                        )
+                    if _current_revision(conn) == HEAD_REVISION:
+                        return
+                    _upgrade(conn)
+                    if sqlite:
+                        broken = conn.exec_driver_sql("PRAGMA foreign_key_check").all()
+                        if broken:
+                            raise StoreError(
+                                f"migration left rows without their parent: {broken[:3]}",
+                                source=self.location,
+                            )
+            finally:
+                if sqlite:
+                    _raw_pragma(conn, "PRAGMA foreign_keys = ON")
 
     # -- checks ---------------------------------------------------------------------------
 
@@ -268,6 +288,17 @@ def _enable_wal(cursor: Any) -> None:
             if "locked" not in str(err) or time.monotonic() > deadline:
                 raise
             time.sleep(0.01)
+
+
+def _raw_pragma(conn: Connection, pragma: str) -> None:
+    """Run a SQLite pragma on the DBAPI connection, outside any transaction."""
+    raw = conn.connection.dbapi_connection
+    assert raw is not None
+    cursor = raw.cursor()
+    try:
+        cursor.execute(pragma)
+    finally:
+        cursor.close()
 
 
 def _current_revision(conn: Connection) -> str | None:

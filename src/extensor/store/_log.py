@@ -39,7 +39,9 @@ from extensor.progression import (
 )
 from extensor.store._db import Store
 from extensor.store._models import (
+    DEFAULT_LIFTER_ID,
     FaultRow,
+    LifterRow,
     ProfileRow,
     RecommendationRow,
     RepRow,
@@ -54,18 +56,24 @@ if TYPE_CHECKING:
     from extensor.progression import Rules
 
 __all__ = [
+    "DEFAULT_LIFTER",
     "MAX_REPS",
     "MAX_SETS",
     "LoggedSets",
     "get_profile",
     "last_recommendation",
+    "list_lifters",
     "load_history",
     "log_sets",
     "record_recommendation",
     "save_analysis",
     "save_profile",
+    "save_result",
     "source_of",
 ]
+
+#: Name of the lifter a single-lifter log belongs to (id ``DEFAULT_LIFTER_ID``).
+DEFAULT_LIFTER = "default"
 
 #: Most sets one `log` call records: more is almost certainly a typo.
 MAX_SETS = 20
@@ -143,18 +151,49 @@ def save_profile(store: Store, profile: Profile) -> Profile:
 # -- writing sets -------------------------------------------------------------------------
 
 
-def _session_for(db: Session, day: date) -> SessionRow:
-    """The session of ``day``, created when missing (safe against a concurrent creator)."""
-    found = db.scalars(select(SessionRow).where(SessionRow.day == day).with_for_update()).first()
+def _lifter_id(db: Session, name: str | None) -> int:
+    """The id of lifter ``name`` (None: the default lifter), created when missing."""
+    if name is None or name == DEFAULT_LIFTER:
+        return DEFAULT_LIFTER_ID
+    name = name.strip()
+    if not 1 <= len(name) <= 64:
+        raise ConfigError(f"lifter name must be 1 to 64 characters, got {name!r}")
+    query = select(LifterRow.id).where(LifterRow.name == name)
+    found = db.scalar(query)
     if found is not None:
         return found
     try:
         with db.begin_nested():
-            row = SessionRow(day=day, created_at=_now())
+            row = LifterRow(name=name, created_at=_now())
+            db.add(row)
+        return row.id
+    except IntegrityError:
+        return db.scalars(query).one()
+
+
+def list_lifters(store: Store) -> list[str]:
+    """Every lifter's name, in the order they were added (the default lifter first)."""
+    with store.read() as db:
+        return list(db.scalars(select(LifterRow.name).order_by(LifterRow.id)))
+
+
+def _session_for(db: Session, day: date, lifter_id: int = DEFAULT_LIFTER_ID) -> SessionRow:
+    """The session of ``day`` of a lifter, created when missing (safe against a concurrent creator)."""
+    query = (
+        select(SessionRow)
+        .where(SessionRow.day == day, SessionRow.lifter_id == lifter_id)
+        .with_for_update()
+    )
+    found = db.scalars(query).first()
+    if found is not None:
+        return found
+    try:
+        with db.begin_nested():
+            row = SessionRow(day=day, lifter_id=lifter_id, created_at=_now())
             db.add(row)
         return row
     except IntegrityError:
-        return db.scalars(select(SessionRow).where(SessionRow.day == day).with_for_update()).one()
+        return db.scalars(query).one()
 
 
 def _next_position(db: Session, session: SessionRow) -> int:
@@ -259,29 +298,125 @@ def save_analysis(
     pain: bool = False,
     note: str | None = None,
     source: str | None = None,
+    lifter: str | None = None,
+    result_key: str | None = None,
 ) -> LoggedSets:
     """Store an analysed set with every rep, its measurements and its faults, atomically.
 
     ``reps`` counts the complete reps; ``clean_reps`` the clean ones
     (:attr:`~extensor.core._results.SetAnalysis.clean_reps`, the one definition). ``day``
     defaults to today, ``variant`` and ``goal`` to those the analysis used, ``source`` to
-    :func:`source_of` ``(run)``.
+    :func:`source_of` ``(run)``, ``lifter`` to the default lifter. A set saved with a
+    ``result_key`` already in the log is not stored again (the stored one is returned).
     """
-    result = run.result
-    src = source or source_of(run)
+    return _save_set(
+        store, run.result, input_file=run.result.source or run.recording.info.get("source"),
+        source=source or source_of(run), load=load, unit=unit, day=day, variant=variant,
+        goal=goal, rpe=rpe, rir=rir, pain=pain, note=note, lifter=lifter, result_key=result_key,
+    )  # fmt: skip
+
+
+def save_result(
+    store: Store,
+    data: dict[str, Any],
+    *,
+    load: float,
+    unit: str,
+    result_key: str,
+    day: date | None = None,
+    lifter: str | None = None,
+) -> tuple[LoggedSets, bool]:
+    """Store a set from its ``analyze --json`` document (a batch result), once per key.
+
+    Returns what is stored and whether this call stored it (False: the key was there).
+    """
+    from extensor.core import Fault, Notice, Rep, SetAnalysis, SetMetrics
+
+    def nan(value: Any) -> Any:
+        return math.nan if value is None else value
+
+    reps = tuple(
+        Rep(**{k: (nan(v) if k in _FLOAT_REP_FIELDS else v) for k, v in r.items()})
+        for r in data["reps"]
+    )
+    result = SetAnalysis(
+        reps=reps,
+        faults=tuple(Fault(**f) for f in data["faults"]),
+        not_observable=tuple(data["not_observable"]),
+        notices=tuple(Notice(**n) for n in data["notices"]),
+        metrics=SetMetrics(**data["metrics"]),
+        goal=data["goal"],
+        variant=data["variant"],
+        input_kind=data["input_kind"],
+        neutral_known=data["neutral_known"],
+        source=data.get("source"),
+        info=data.get("info") or {},
+    )
+    with store.read() as db:
+        existing = db.scalars(select(SetRow).where(SetRow.result_key == result_key)).first()
+        if existing is not None:
+            stored = db.get(SessionRow, existing.session_id)
+            assert stored is not None
+            return LoggedSets(stored.id, stored.day, (existing.id,)), False
+    info = result.info
+    kind = str(result.input_kind)
+    src = (
+        "video"
+        if kind == "video" or "pose_backend" in info
+        else "keypoints"
+        if kind in ("keypoints", "synthetic")
+        else "sensor"
+    )
+    saved = _save_set(
+        store, result, input_file=result.source, source=src, load=load, unit=unit, day=day,
+        lifter=lifter, result_key=result_key,
+    )  # fmt: skip
+    return saved, True
+
+
+#: Rep fields that are floats (None in the JSON document is NaN in a Rep).
+_FLOAT_REP_FIELDS = frozenset({"range_deg", "top_extension_deg", "bottom_extension_deg"})
+
+
+def _save_set(
+    store: Store,
+    result: SetAnalysis,
+    *,
+    input_file: str | None,
+    source: str,
+    load: float,
+    unit: str,
+    day: date | None = None,
+    variant: str | None = None,
+    goal: str | None = None,
+    rpe: float | None = None,
+    rir: int | None = None,
+    pain: bool = False,
+    note: str | None = None,
+    lifter: str | None = None,
+    result_key: str | None = None,
+) -> LoggedSets:
+    src = source
     complete = result.complete_rep_count
     clean = len(result.clean_reps)
     _check_set(load=load, unit=unit, reps=complete, rpe=rpe, rir=rir, source=src)
     day = day or date.today()
     with store.write() as db:
-        session = _session_for(db, day)
+        if result_key is not None:
+            existing = db.scalars(select(SetRow).where(SetRow.result_key == result_key)).first()
+            if existing is not None:
+                found = db.get(SessionRow, existing.session_id)
+                assert found is not None
+                return LoggedSets(found.id, found.day, (existing.id,))
+        session = _session_for(db, day, _lifter_id(db, lifter))
         position = _next_position(db, session)
         row = _set_from_analysis(result, load=load, unit=unit, clean=clean, complete=complete)
         row.position = position
         row.variant = variant or result.variant
         row.goal = goal or result.goal
         row.rpe, row.rir, row.pain, row.note, row.source = rpe, rir, pain, note, src
-        row.input_file = result.source or run.recording.info.get("source")
+        row.input_file = input_file
+        row.result_key = result_key
         row.session = session
         db.add(row)
         db.flush()
@@ -376,14 +511,25 @@ def _set_summary(row: SetRow) -> SetSummary:
 
 
 def load_history(
-    store: Store, *, last: int | None = None, until: date | None = None
+    store: Store,
+    *,
+    last: int | None = None,
+    until: date | None = None,
+    lifter: str | None = None,
 ) -> list[SessionSummary]:
-    """Sessions oldest first, as summaries for the progression engine.
+    """One lifter's sessions oldest first, as summaries for the progression engine.
 
-    ``last`` keeps only the most recent ``last`` sessions; ``until`` drops later days.
+    ``last`` keeps only the most recent ``last`` sessions; ``until`` drops later days;
+    ``lifter`` names the lifter (None: the default lifter, who holds a single-lifter log).
     """
+    lifter_filter = (
+        SessionRow.lifter_id == DEFAULT_LIFTER_ID
+        if lifter is None or lifter == DEFAULT_LIFTER
+        else SessionRow.lifter_id.in_(select(LifterRow.id).where(LifterRow.name == lifter))
+    )
     query = (
         select(SessionRow)
+        .where(lifter_filter)
         .options(selectinload(SessionRow.sets).selectinload(SetRow.fault_rows))
         .order_by(SessionRow.day.desc())
     )

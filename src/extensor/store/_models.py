@@ -2,8 +2,9 @@
 
 ::
 
-    profile (one row)        level, goal, variant, increment, unit
-    sessions                 one per training day
+    profile (one row)        level, goal, variant, increment, unit (of the default lifter)
+    lifters                  who trained: "default" (id 1) holds a single-lifter log
+    sessions                 one per lifter and training day
      └── sets                load + unit, reps, RPE / RIR, pain + note, source, quality
           ├── reps           one row per analysed rep, with its measurements
           └── faults         mistakes seen (per rep, or per set when self-reported)
@@ -34,12 +35,15 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 __all__ = [
+    "DEFAULT_LIFTER_ID",
     "Base",
     "FaultRow",
+    "LifterRow",
     "ProfileRow",
     "RecommendationRow",
     "RepRow",
@@ -57,8 +61,23 @@ NAMING = {
 }
 
 
+#: Id of the lifter every set belongs to unless another is named (migration 0002 moves a
+#: single-lifter log there).
+DEFAULT_LIFTER_ID = 1
+
+
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING)
+
+
+class LifterRow(Base):
+    """Someone whose sets are in the log; ``name`` is how a batch manifest names them."""
+
+    __tablename__ = "lifters"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime)
 
 
 class ProfileRow(Base):
@@ -81,12 +100,18 @@ class ProfileRow(Base):
 
 
 class SessionRow(Base):
-    """One training day."""
+    """One training day of one lifter (the default lifter unless set)."""
 
     __tablename__ = "sessions"
+    __table_args__ = (UniqueConstraint("lifter_id", "day", name="uq_sessions_lifter_day"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    day: Mapped[date] = mapped_column(Date, unique=True)
+    lifter_id: Mapped[int] = mapped_column(
+        ForeignKey("lifters.id", ondelete="CASCADE"),
+        index=True,
+        server_default=text(str(DEFAULT_LIFTER_ID)),
+    )
+    day: Mapped[date] = mapped_column(Date)
     note: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(DateTime)
 
@@ -100,7 +125,8 @@ class SetRow(Base):
 
     ``clean_reps`` is None when the quality is unknown (typed in without analysis).
     ``import_hash`` is the content hash of the imported row (Strong/Hevy), unique so that
-    importing the same file twice adds nothing.
+    importing the same file twice adds nothing; ``result_key`` is the key of the batch
+    result a set was saved from (``extensor batch --save``), unique for the same reason.
     """
 
     __tablename__ = "sets"
@@ -141,6 +167,7 @@ class SetRow(Base):
     mean_range_deg: Mapped[float | None] = mapped_column(Float)
     input_file: Mapped[str | None] = mapped_column(Text)
     import_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
+    result_key: Mapped[str | None] = mapped_column(String(64), unique=True)
     created_at: Mapped[datetime] = mapped_column(DateTime)
 
     session: Mapped[SessionRow] = relationship(back_populates="sets")

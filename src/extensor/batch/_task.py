@@ -1,0 +1,108 @@
+"""The one task of a batch: analyse one recording, as ``extensor analyze --json`` does.
+
+:func:`analyse_one` is the only place a batch touches the analysis; both engines run it
+(through :func:`execute`) in their worker processes, one recording per call, with one
+pose worker, so a result never depends on the engine. It calls the application service
+as ``extensor analyze`` does (read, analyse, coach, JSON document, report).
+
+>>> import tempfile, pathlib
+>>> from extensor._example import write_example
+>>> path = write_example(pathlib.Path(tempfile.mkdtemp()) / "set.csv")
+>>> data, report = analyse_one(path, TaskOptions(goal="hypertrophy", variant="45_degree_bench"))
+>>> data["metrics"]["rep_count"], report is None
+(8, True)
+"""
+
+from __future__ import annotations
+
+import functools
+import time
+import traceback
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+from extensor._errors import AnalysisError, ExtensorError, InputError
+from extensor.app import analyze_and_coach
+from extensor.io import detect_input_type
+from extensor.knowledge import Exercise, load_exercise
+
+__all__ = ["POSE_WORKERS_PER_TASK", "TaskOptions", "analyse_one", "execute"]
+
+#: Pose workers inside one task: the pool supplies the parallelism, one clip per task.
+POSE_WORKERS_PER_TASK = 1
+
+
+@dataclass(frozen=True, slots=True)
+class TaskOptions:
+    """How to analyse one recording (``report``: where to write its HTML report, or None)."""
+
+    goal: str
+    variant: str
+    exercise: str = "lever_back_extension"
+    input_type: str | None = None
+    fps: float | None = None
+    angle_zero: float | None = None
+    report: str | None = None
+
+    def key_options(self) -> dict[str, Any]:
+        """The options that change the analysis (what the result key holds)."""
+        data = asdict(self)
+        data.pop("report")
+        return data
+
+
+@functools.lru_cache(maxsize=4)
+def _exercise(name: str) -> Exercise:
+    """The exercise, parsed once per worker process."""
+    return load_exercise(name)
+
+
+def analyse_one(path: str | Path, options: TaskOptions) -> tuple[dict[str, Any], str | None]:
+    """The ``analyze --json`` document of ``path`` and the report written (or None): the
+    application service's pipeline, as ``extensor analyze`` runs it."""
+    exercise = _exercise(options.exercise)
+    kind = options.input_type or detect_input_type(path)
+    read: dict[str, Any] = {
+        k: v
+        for k, v in {"fps": options.fps, "angle_zero": options.angle_zero}.items()
+        if v is not None
+    }
+    if kind == "video":
+        read["workers"] = POSE_WORKERS_PER_TASK
+    done = analyze_and_coach(
+        path, goal=options.goal, variant=options.variant, exercise=exercise, input_type=kind,
+        read_options=read, report=None if options.report is None else Path(options.report),
+    )  # fmt: skip
+    report = None if done.report is None else str(done.report.report)
+    return done.to_dict(), report
+
+
+def execute(path: str, options: TaskOptions) -> dict[str, Any]:
+    """Run :func:`analyse_one` and describe the outcome as plain data (never raises).
+
+    ``status`` is ``ok`` or ``failed``; a failure carries ``error`` (the type and the
+    reader's message) and ``cacheable``: True when the recording itself is at fault
+    (:class:`~extensor.InputError`, :class:`~extensor.AnalysisError`), so a rerun of the
+    same content need not try again; False for anything else (a missing extra, a bug).
+    """
+    start = time.perf_counter()
+    try:
+        analysis, report = analyse_one(path, options)
+        out: dict[str, Any] = {"status": "ok", "analysis": analysis, "report": report}
+    except (InputError, AnalysisError) as err:
+        out = {"status": "failed", "error": _error(err), "cacheable": True}
+    except ExtensorError as err:
+        out = {"status": "failed", "error": _error(err), "cacheable": False}
+    except Exception as err:  # noqa: BLE001 - one bad recording must not stop the batch
+        out = {
+            "status": "failed",
+            "error": {**_error(err), "traceback": traceback.format_exc(limit=8)},
+            "cacheable": False,
+        }
+    out["elapsed_s"] = round(time.perf_counter() - start, 3)
+    return out
+
+
+def _error(err: BaseException) -> dict[str, str]:
+    return {"type": type(err).__name__, "message": str(err)}
