@@ -25,7 +25,9 @@ from __future__ import annotations
 import csv
 import importlib
 import importlib.util
+import lzma
 import zipfile
+import zlib
 from pathlib import Path
 from typing import Any
 
@@ -40,6 +42,7 @@ from extensor.io._keypoint_files import (
     read_head,
 )
 from extensor.io._sensor_files import _IMU_ALIASES, _PHYPHOX_COLUMN, EncoderAdapter, ImuAdapter
+from extensor.io._zipread import member_problem
 
 __all__ = [
     "ADAPTERS",
@@ -237,12 +240,13 @@ def _detect_folder(path: Path) -> str:
 def _zip_is_phyphox(path: Path) -> bool:
     try:
         with zipfile.ZipFile(path) as archive:
-            for member in archive.namelist():
-                if member.lower().endswith(".csv"):
-                    raw = archive.read(member)[:SNIFF_BYTES]
+            for info in archive.infolist():
+                if info.filename.lower().endswith(".csv") and member_problem(info) is None:
+                    with archive.open(info) as fh:
+                        raw = fh.read(SNIFF_BYTES)
                     header = _first_header(raw.decode("utf-8-sig", errors="replace"))
                     if any(_PHYPHOX_COLUMN.match(f) for f in _header_fields(header)):
                         return True
-    except (zipfile.BadZipFile, OSError):
+    except (zipfile.BadZipFile, OSError, EOFError, zlib.error, lzma.LZMAError):
         return False
     return False

@@ -11,6 +11,7 @@ from typing import Annotated, Any
 from fastapi import Depends, HTTPException, Request
 
 from extensor._errors import ExtensorError
+from extensor._private import PRIVATE_DIR_MODE
 from extensor.web._app import AppState, get_state, identity_of, sid_of
 from extensor.web._db import new_job_id
 from extensor.web._jobs import QueueFullError
@@ -183,7 +184,7 @@ async def accept_upload(request: Request, identity: Identity) -> dict[str, Any]:
 
     job_id = new_job_id()
     job_dir = st.jobs_dir / job_id
-    await asyncio.to_thread(job_dir.mkdir, parents=True, exist_ok=False)
+    await asyncio.to_thread(job_dir.mkdir, parents=True, exist_ok=False, mode=PRIVATE_DIR_MODE)
     try:
         upload: UploadedFile = await receive_upload(
             request,
@@ -192,7 +193,9 @@ async def accept_upload(request: Request, identity: Identity) -> dict[str, Any]:
             file_limit=st.options.max_file_bytes,
             before_file=before_file,
         )
-        kind, path = await asyncio.to_thread(classify, upload)
+        kind, path = await asyncio.to_thread(
+            classify, upload, max_inflated=st.options.max_file_bytes
+        )
         opts = await asyncio.to_thread(_options_from, st, upload.fields, identity)
         await asyncio.to_thread(
             st.db.create_job, job_id=job_id, owner=identity.user_id,
