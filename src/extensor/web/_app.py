@@ -285,7 +285,7 @@ def create_app(settings: Settings | None = None, options: WebOptions | None = No
 
     def openapi() -> dict[str, Any]:
         if app.openapi_schema is None:
-            app.openapi_schema = exact_openapi(app, choices)
+            app.openapi_schema = exact_openapi(app, choices, multi_user=options.multi_user)
         return app.openapi_schema
 
     app.openapi = openapi  # type: ignore[method-assign]

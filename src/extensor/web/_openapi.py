@@ -89,6 +89,10 @@ ERROR_SCHEMA: dict[str, Any] = {
 }  # fmt: skip
 #: Operations open without a login in multi-user mode.
 _OPEN = frozenset({("get", "/api/health"), ("get", "/api/csrf"), ("post", "/api/login")})
+#: Operations that exist only on a server with accounts (``--multi-user``).
+_ACCOUNTS_ONLY = (("post", "/api/login"), ("get", "/api/users"), ("post", "/api/users"))
+#: Operations that exist only on a server with accounts (``--multi-user``).
+_ACCOUNTS_ONLY = (("post", "/api/login"), ("get", "/api/users"), ("post", "/api/users"))
 _UNSAFE = frozenset({"post", "put", "patch", "delete"})
 
 
@@ -138,10 +142,17 @@ def _enum_schema(schema: Mapping[str, Any], values: Sequence[str]) -> dict[str, 
     return out
 
 
-def exact_openapi(app: FastAPI, choices: Mapping[str, Sequence[str]]) -> dict[str, Any]:
+def exact_openapi(
+    app: FastAPI, choices: Mapping[str, Sequence[str]], *, multi_user: bool
+) -> dict[str, Any]:
     """The OpenAPI description of ``app`` with enumerations (``choices``: field name ->
-    allowed values), the one error shape and every error status declared."""
+    allowed values), the one error shape and every error status declared. A server
+    without accounts does not describe the account operations (they only refuse)."""
     spec = get_openapi(title=app.title, version=app.version, summary=app.summary, routes=app.routes)
+    if not multi_user:
+        for method, path in _ACCOUNTS_ONLY:
+            spec["paths"].get(path, {}).pop(method, None)
+        spec["paths"] = {p: item for p, item in spec["paths"].items() if item}
     schemas = spec.setdefault("components", {}).setdefault("schemas", {})
     schemas.pop("HTTPValidationError", None)
     schemas.pop("ValidationError", None)
