@@ -338,7 +338,7 @@ def _add_error_handlers(app: FastAPI) -> None:
     async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
         headers = dict(exc.headers or {})
         if exc.status_code == 405:  # every method of the path, not the first route's
-            headers["Allow"] = ", ".join(allowed_methods(app, request.scope))
+            headers["Allow"] = ", ".join(allowed_methods(app, request.url.path))
         if _wants_json(request):
             return JSONResponse(
                 error_body(exc.status_code, str(exc.detail)),

@@ -25,7 +25,7 @@ from typing import Any
 
 from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
-from starlette.routing import Match, Route
+from fastapi.routing import iter_route_contexts
 
 __all__ = [
     "ERROR_CODES",
@@ -110,7 +110,7 @@ def error_body(
 def error_statuses(method: str, path: str, *, has_body: bool, has_params: bool) -> list[int]:
     """Every error status the operation ``method path`` can answer."""
     codes = {400}
-    if (method, path) not in _OPEN:
+    if (method, path) not in _OPEN or path == "/api/login":  # a wrong password is a 401
         codes.add(401)
     if method in _UNSAFE or path == "/api/users":
         codes.add(403)
@@ -185,13 +185,14 @@ def exact_openapi(
     return spec
 
 
-def allowed_methods(app: FastAPI, scope: Mapping[str, Any]) -> list[str]:
-    """Every method some route of the request's path accepts (for a 405's ``Allow``)."""
+def allowed_methods(app: FastAPI, path: str) -> list[str]:
+    """Every method some route of ``path`` accepts (for a 405's ``Allow``), over the
+    routes of every included router."""
     methods: set[str] = set()
-    probe = {**scope, "type": "http", "method": "GET"}
-    for route in app.routes:
-        if isinstance(route, Route) and route.methods:
-            match, _ = route.matches(probe)
-            if match in (Match.FULL, Match.PARTIAL):
-                methods |= route.methods
+    for context in iter_route_contexts(app.routes):
+        route = context.original_route
+        regex = getattr(route, "path_regex", None)
+        accepted = getattr(route, "methods", None)
+        if regex is not None and accepted and regex.match(path):
+            methods |= set(accepted)
     return sorted(methods)

@@ -21,10 +21,12 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from extensor import __version__
 from extensor._errors import ExtensorError
+from extensor.web._accounts import NAME_PATTERN
 from extensor.web._app import AppState, get_state, sid_of
 from extensor.web._deps import Me, State, accept_upload, job_json, require_csrf
 from extensor.web._jobs import JOB_FILES, remove_job_files
 from extensor.web._security import (
+    MIN_PASSWORD_LENGTH,
     REPORT_CSP,
     csrf_token,
     hash_password,
@@ -72,7 +74,12 @@ class LoginIn(BaseModel):
     password: str = Field(min_length=1, max_length=1024)
 
 
-class UserIn(LoginIn):
+class UserIn(BaseModel):
+    """A new account: the same name and password rules as ``extensor serve --add-user``."""
+
+    model_config = ConfigDict(extra="forbid")
+    name: str = Field(pattern=NAME_PATTERN.pattern, description="2-32 letters, digits, . - _")
+    password: str = Field(min_length=MIN_PASSWORD_LENGTH, max_length=1024)
     is_admin: bool = False
 
 
