@@ -520,3 +520,30 @@ def test_workers_exit_when_the_server_is_killed(tmp_path: Path) -> None:
         for pid in left:  # do not leave them behind should the test fail
             os.kill(pid, signal.SIGKILL)
         assert left == [], f"workers still alive {ORPHAN_EXIT_S} s after the kill"
+
+
+def test_serve_allowed_host_option_reaches_the_app(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``extensor serve --host 0.0.0.0 --allowed-host coach.lan`` builds an app that
+    answers coach.lan and this machine's name, and still refuses a rebinding name."""
+    import uvicorn
+    from typer.testing import CliRunner
+
+    from extensor.cli._app import app as cli
+
+    served: list[Any] = []
+    monkeypatch.setattr(uvicorn, "run", lambda web_app, **_: served.append(web_app))
+    r = CliRunner().invoke(
+        cli,
+        ["serve", "--host", "0.0.0.0", "--allowed-host", "coach.lan", "--data-dir", str(tmp_path)],
+    )
+    assert r.exit_code == 0, r.output
+    (web_app,) = served
+    assert web_app.state.ext.options.allowed_hosts == ("coach.lan",)
+    for url, status in [
+        ("http://coach.lan:8000", 200),
+        (f"http://{socket.gethostname()}:8000", 200),
+        (EVIL_URL, 400),
+    ]:
+        assert TestClient(web_app, base_url=url).get("/api/health").status_code == status, url

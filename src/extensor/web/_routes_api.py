@@ -291,7 +291,7 @@ _UPLOAD_BODY = {
                         "load": {"type": "string",
                                  "description": "also log the set at this load (40kg, bw...)"},
                         "day": {"type": "string", "format": "date"},
-                        "rpe": {"type": "number"},
+                        "rpe": {"type": "number", "minimum": 1, "maximum": 10},
                         "pain": {"type": "string", "description": "present = pain felt"},
                         "note": {"type": "string"},
                     },
