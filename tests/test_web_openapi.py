@@ -149,7 +149,7 @@ def _schemathesis(
             "--generation-deterministic", "--workers", "1",
             "--max-time", str(max_time_s), "--no-color", *extra,
         ],
-        capture_output=True, text=True, timeout=max_time_s + 60, check=False,
+        capture_output=True, text=True, timeout=max_time_s + 60, check=False, cwd=tmp_path,
     )  # fmt: skip
     elapsed = time.monotonic() - started
     log = server.log()
