@@ -80,6 +80,18 @@ def serve(
     keep_uploads: Annotated[
         bool, typer.Option(help="Keep each uploaded recording after its analysis.")
     ] = False,
+    allowed_host: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--allowed-host",
+            metavar="NAME",
+            help="Another host name the server answers to (repeatable; *.lan for a whole "
+            "domain). By default only the loopback names, and this machine's own names and "
+            "addresses when --host is another interface: anything else is refused, which "
+            "stops DNS rebinding.",
+            show_default=False,
+        ),
+    ] = None,
     data_dir: Annotated[
         str | None,
         typer.Option(help="Data folder (default from settings).", show_default=False),
@@ -117,6 +129,8 @@ def serve(
             max_video_mb=max_video_mb,
             max_file_mb=max_file_mb,
             keep_uploads=keep_uploads,
+            bind_host=host,
+            allowed_hosts=tuple(allowed_host or ()),
         )
         if multi_user and not WebDB(settings.data_dir / WEB_DIR_NAME / "web.db").users():
             raise fail(

@@ -28,7 +28,9 @@ so this package never imports the video package, not even by name.
 from __future__ import annotations
 
 import csv
+import lzma
 import zipfile
+import zlib
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -46,6 +48,7 @@ if TYPE_CHECKING:
 
 from extensor.io._sensor_files import _IMU_ALIASES, _PHYPHOX_COLUMN, EncoderAdapter, ImuAdapter
 from extensor.io._suffixes import IMAGE_SUFFIXES, VIDEO_SUFFIXES
+from extensor.io._zipread import member_problem
 
 __all__ = [
     "ADAPTERS",
@@ -243,12 +246,13 @@ def _detect_folder(path: Path) -> str:
 def _zip_is_phyphox(path: Path) -> bool:
     try:
         with zipfile.ZipFile(path) as archive:
-            for member in archive.namelist():
-                if member.lower().endswith(".csv"):
-                    raw = archive.read(member)[:SNIFF_BYTES]
+            for info in archive.infolist():
+                if info.filename.lower().endswith(".csv") and member_problem(info) is None:
+                    with archive.open(info) as fh:
+                        raw = fh.read(SNIFF_BYTES)
                     header = _first_header(raw.decode("utf-8-sig", errors="replace"))
                     if any(_PHYPHOX_COLUMN.match(f) for f in _header_fields(header)):
                         return True
-    except (zipfile.BadZipFile, OSError):
+    except (zipfile.BadZipFile, OSError, EOFError, zlib.error, lzma.LZMAError):
         return False
     return False

@@ -59,6 +59,7 @@ from extensor.io._tables import (
     read_table,
     table_time,
 )
+from extensor.io._zipread import read_member
 
 __all__ = [
     "YURTMAN_BARSHAN_RATE_HZ",
@@ -465,7 +466,8 @@ def _read_phyphox_set(
                     name = member.rsplit("/", 1)[-1]
                     if name.lower().endswith(".csv") and "/meta/" not in f"/{member}":
                         where = f"{source}/{member}"
-                        texts[where] = decode_text(archive.read(member), source=where)
+                        raw = read_member(archive, member, source=source)
+                        texts[where] = decode_text(raw, source=where)
         except (zipfile.BadZipFile, OSError) as err:
             raise InputFormatError(
                 f"must be a zip archive of phyphox CSV exports, got an unreadable archive ({err})",

@@ -35,6 +35,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from extensor._config import Settings
 from extensor._errors import ConfigError, StoreError
+from extensor._private import PRIVATE_DIR_MODE, private_file
 from extensor.store._models import RepRow, SetRow
 
 __all__ = [
@@ -108,8 +109,11 @@ class Store:
         if self.backend not in ("sqlite", "postgresql"):
             raise ConfigError(f"database must be SQLite or PostgreSQL, got {self.backend!r}")
         if self.backend == "sqlite" and parsed.database and parsed.database != ":memory:":
-            try:
-                Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+            try:  # a new folder is the owner's only; the log itself is always 0600
+                Path(parsed.database).parent.mkdir(
+                    parents=True, exist_ok=True, mode=PRIVATE_DIR_MODE
+                )
+                private_file(Path(parsed.database))
             except OSError as err:
                 raise StoreError(
                     f"cannot create the folder of the training log: {err.strerror}",

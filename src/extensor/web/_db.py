@@ -31,6 +31,8 @@ from contextlib import closing, contextmanager
 from pathlib import Path
 from typing import Any
 
+from extensor._private import private_dir, private_file
+
 __all__ = ["JOB_STATES", "LOCAL_USER_ID", "WebDB", "new_job_id"]
 
 #: Owner id of every job in single-user mode (no accounts).
@@ -92,7 +94,7 @@ class WebDB:
 
     def __init__(self, path: Path) -> None:
         self.path = Path(path)
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+        private_file(private_dir(self.path.parent) / self.path.name)  # hashes inside: 0600
         with self._connect() as db:
             db.executescript(_SCHEMA)
             db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")

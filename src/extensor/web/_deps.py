@@ -11,6 +11,7 @@ from typing import Annotated, Any
 from fastapi import Depends, HTTPException, Request
 
 from extensor._errors import ExtensorError
+from extensor._private import PRIVATE_DIR_MODE
 from extensor.web._db import new_job_id
 from extensor.web._jobs import QueueFullError
 from extensor.web._security import CSRF_FIELD, CSRF_HEADER, Identity, csrf_valid, origin_allowed
@@ -96,18 +97,10 @@ def _field(fields: dict[str, str], name: str) -> str | None:
     return value or None
 
 
-def _log_request(st: AppState, fields: dict[str, str], identity: Identity) -> dict[str, Any] | None:
-    """The training-log entry asked for with the upload (a ``load`` field), validated."""
-    from extensor.progression import parse_load
-
-    load = _field(fields, "load")
-    if load is None:
-        return None
-    from extensor.web._service import profile_for
-
-    profile, _ = profile_for(st.store(identity), st.settings)
-    value, unit = parse_load(load, default_unit=profile.unit)
-    log: dict[str, Any] = {"load": value, "unit": unit, "pain": _field(fields, "pain") is not None}
+def _log_fields(fields: dict[str, str]) -> dict[str, Any]:
+    """Day, RPE, pain and note of an upload, validated whether or not a load asks for the
+    set to be logged (a bad value is a 422 either way, as the API description says)."""
+    log: dict[str, Any] = {"pain": _field(fields, "pain") is not None}
     day = _field(fields, "day")
     if day is not None:
         try:
@@ -136,13 +129,29 @@ def _log_request(st: AppState, fields: dict[str, str], identity: Identity) -> di
     return log
 
 
+def _log_request(st: AppState, fields: dict[str, str], identity: Identity) -> dict[str, Any] | None:
+    """The training-log entry asked for with the upload (a ``load`` field), validated."""
+    from extensor.progression import parse_load
+
+    extra = _log_fields(fields)
+    load = _field(fields, "load")
+    if load is None:
+        return None
+    from extensor.web._service import profile_for
+
+    profile, _ = profile_for(st.store(identity), st.settings)
+    value, unit = parse_load(load, default_unit=profile.unit)
+    return {"load": value, "unit": unit, **extra}
+
+
 def _options_from(st: AppState, fields: dict[str, str], identity: Identity) -> dict[str, Any]:
     """Goal, variant and the log request of an upload; defaults from the lifter's profile."""
     from extensor.web._service import profile_for
 
     profile, stored = profile_for(st.store(identity), st.settings)
-    goal = _field(fields, "goal") or (profile.goal if stored else st.settings.goal)
-    variant = _field(fields, "variant") or (profile.variant if stored else st.settings.variant)
+    # a field that is sent must be one of the ids (exactly, as the API description says)
+    goal = fields.get("goal", profile.goal if stored else st.settings.goal)
+    variant = fields.get("variant", profile.variant if stored else st.settings.variant)
     ex = st.exercise
     if goal not in ex.goals:
         raise UploadRejectedError(422, f"goal must be one of {', '.join(ex.goals)}, got {goal!r}")
@@ -183,7 +192,7 @@ async def accept_upload(request: Request, identity: Identity) -> dict[str, Any]:
 
     job_id = new_job_id()
     job_dir = st.jobs_dir / job_id
-    await asyncio.to_thread(job_dir.mkdir, parents=True, exist_ok=False)
+    await asyncio.to_thread(job_dir.mkdir, parents=True, exist_ok=False, mode=PRIVATE_DIR_MODE)
     try:
         upload: UploadedFile = await receive_upload(
             request,
@@ -192,7 +201,9 @@ async def accept_upload(request: Request, identity: Identity) -> dict[str, Any]:
             file_limit=st.options.max_file_bytes,
             before_file=before_file,
         )
-        kind, path = await asyncio.to_thread(classify, upload)
+        kind, path = await asyncio.to_thread(
+            classify, upload, max_inflated=st.options.max_file_bytes
+        )
         opts = await asyncio.to_thread(_options_from, st, upload.fields, identity)
         await asyncio.to_thread(
             st.db.create_job, job_id=job_id, owner=identity.user_id,

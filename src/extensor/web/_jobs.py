@@ -27,7 +27,9 @@ import contextlib
 import json
 import logging
 import multiprocessing
+import os
 import shutil
+import threading
 import time
 import traceback
 from concurrent.futures.process import BrokenProcessPool
@@ -38,6 +40,7 @@ from typing import Any
 
 from extensor._errors import ExtensorError
 from extensor._files import atomic_write
+from extensor._private import tighten_tree
 from extensor.app import LogEntry, ProgressFn, analyze_and_coach
 from extensor.knowledge import load_exercise
 from extensor.store import Store
@@ -50,6 +53,7 @@ __all__ = [
     "QueueFullError",
     "run_job",
     "stage_progress",
+    "worker_init",
 ]
 
 logger = logging.getLogger("extensor.web")
@@ -77,6 +81,13 @@ PROGRESS_INTERVAL_S = 0.5
 #: Jobs a worker process runs before it is replaced: keeps slow leaks (a video decoder,
 #: a model) from growing without bound on a long-running server.
 MAX_TASKS_PER_WORKER = 50
+#: Seconds between two looks of a worker at its parent: a killed server's workers are
+#: gone within a second, for a cost of two syscalls a second.
+PARENT_CHECK_S = 0.5
+#: Exit status of a worker that ended because the server was gone.
+ORPHAN_EXIT_CODE = 3
+#: Files the workers create are readable and writable by the owner only.
+PRIVATE_UMASK = 0o077
 
 
 def stage_progress(stage: str) -> float:
@@ -220,6 +231,24 @@ def _progress(spec: JobSpec, db: WebDB) -> ProgressFn:
     return report
 
 
+def worker_init(parent_pid: int) -> None:
+    """Start of every worker process: private files, and a watchdog on the server.
+
+    The umask makes every file the analysis writes (report, JSON, uploads kept) readable
+    by the owner only. The watchdog thread ends the worker as soon as the server that
+    started it is gone (its parent process id changes when the server is killed), so a
+    ``kill -9`` of the server leaves no analysis running on its own.
+    """
+    os.umask(PRIVATE_UMASK)
+
+    def watch() -> None:
+        while os.getppid() == parent_pid:
+            time.sleep(PARENT_CHECK_S)
+        os._exit(ORPHAN_EXIT_CODE)
+
+    threading.Thread(target=watch, name="extensor-parent-watchdog", daemon=True).start()
+
+
 def _warm_up() -> bool:
     """Start a worker before the first job: spawning it imports this module, and with it
     the whole analysis stack (:mod:`extensor.app`), so the first real job does not pay."""
@@ -251,6 +280,8 @@ class JobManager:
             max_workers=self.workers,
             mp_context=multiprocessing.get_context("spawn"),
             max_tasks_per_child=MAX_TASKS_PER_WORKER,
+            initializer=worker_init,
+            initargs=(os.getpid(),),
         )
 
     async def start(self, pending: list[JobSpec]) -> None:
@@ -309,6 +340,7 @@ class JobManager:
                 if self._executor is None:  # pragma: no cover - stopped while queued
                     return
                 await loop.run_in_executor(self._executor, run_job, spec)
+                await asyncio.to_thread(tighten_tree, Path(spec.job_dir))  # thread workers
             except BrokenProcessPool:
                 logger.error("the worker of job %s died; restarting the pool", spec.job_id)
                 await asyncio.to_thread(

@@ -23,7 +23,15 @@ __all__ = [
     "DEFAULT_PORT",
     "DEFAULT_SESSION_DAYS",
     "DEFAULT_WORKERS",
+    "LOGIN_BACKOFF_BASE_S",
+    "LOGIN_BACKOFF_MAX_S",
+    "LOGIN_FREE_FAILURES",
+    "LOGIN_SHARED_FREE_FAILURES",
+    "LOGIN_WINDOW_S",
+    "MAX_BODY_BYTES",
+    "MAX_PASSWORD_CHECKS",
     "MB",
+    "PASSWORD_CHECK_WAIT_S",
     "WebOptions",
 ]
 
@@ -49,6 +57,30 @@ DEFAULT_MAX_QUEUED_JOBS = 100
 #: between weekly sessions without keeping stale logins forever.
 DEFAULT_SESSION_DAYS = 14
 
+#: Largest request body outside the upload routes (JSON and forms): a hand-logged set
+#: with its 500-character note is under 1 KB, an account form under 2 KB, so 64 KiB is
+#: far beyond any real request and still too small to cost memory.
+MAX_BODY_BYTES = 64 * 1024
+#: Wrong logins a client may make for one account before it has to wait: enough for a
+#: few typos, far too few to guess a 10-character password.
+LOGIN_FREE_FAILURES = 5
+#: Wrong logins one client may make over all names (unknown names included), and one
+#: account may receive from all clients, before back-off: a coach's laptop with a squad
+#: mistyping their passwords stays under it; a spray of guesses does not.
+LOGIN_SHARED_FREE_FAILURES = 20
+#: First wait after the free failures, doubled with each further failure (s).
+LOGIN_BACKOFF_BASE_S = 1.0
+#: Longest wait (s). A back-off, never a lock: however many guesses an attacker sends,
+#: the owner can log in again at most this long after the last one.
+LOGIN_BACKOFF_MAX_S = 60.0
+#: Failures older than this are forgotten (s).
+LOGIN_WINDOW_S = 900.0
+#: Argon2 checks that may run at once: each takes 64 MiB and a core for ~50 ms, so two
+#: keep a flood of logins from eating the memory of a small machine.
+MAX_PASSWORD_CHECKS = 2
+#: How long a login waits for a free password check before the server says it is busy (s).
+PASSWORD_CHECK_WAIT_S = 5.0
+
 
 class WebOptions(BaseModel):
     """What ``extensor serve`` can tune; every field has a safe default."""
@@ -73,6 +105,24 @@ class WebOptions(BaseModel):
     """Lifetime of a login, in days."""
     secure_cookies: bool = False
     """Mark cookies ``Secure`` (only behind an HTTPS proxy)."""
+    bind_host: str = DEFAULT_HOST
+    """The address the server listens on; it decides which ``Host`` headers are accepted
+    (loopback names, or this machine's own addresses when bound to another interface)."""
+    allowed_hosts: tuple[str, ...] = ()
+    """More host names accepted in the ``Host`` header (``--allowed-host``), e.g. the
+    machine's name on the local network; ``*.example`` allows every sub-domain."""
+    max_body_bytes: int = Field(default=MAX_BODY_BYTES, ge=1024)
+    """Largest JSON or form body outside the upload routes."""
+    login_free_failures: int = Field(default=LOGIN_FREE_FAILURES, ge=1)
+    """Wrong logins per client and account before back-off."""
+    login_shared_free_failures: int = Field(default=LOGIN_SHARED_FREE_FAILURES, ge=1)
+    """Wrong logins per client (all names) and per account (all clients) before back-off."""
+    login_backoff_base_s: float = Field(default=LOGIN_BACKOFF_BASE_S, gt=0)
+    """First back-off wait, doubled with each further failure."""
+    login_backoff_max_s: float = Field(default=LOGIN_BACKOFF_MAX_S, gt=0)
+    """Longest back-off wait."""
+    max_password_checks: int = Field(default=MAX_PASSWORD_CHECKS, ge=1)
+    """Argon2 checks running at once."""
 
     @property
     def max_video_bytes(self) -> int:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import math
 from datetime import date
 from pathlib import Path
 from typing import Annotated, Any
@@ -20,9 +21,11 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from extensor._errors import ExtensorError
 from extensor._version import __version__
+from extensor.web._accounts import NAME_PATTERN
 from extensor.web._deps import Me, State, accept_upload, job_json, require_csrf
 from extensor.web._jobs import JOB_FILES, remove_job_files
 from extensor.web._security import (
+    MIN_PASSWORD_LENGTH,
     REPORT_CSP,
     csrf_token,
     hash_password,
@@ -31,6 +34,7 @@ from extensor.web._security import (
     verify_password,
 )
 from extensor.web._state import AppState, get_state, sid_of
+from extensor.web._throttle import LoginBusyError, ThrottledError
 from extensor.web._uploads import UploadRejectedError
 
 __all__ = ["router", "serve_job_file"]
@@ -45,6 +49,22 @@ def _bad(err: ExtensorError) -> HTTPException:
     return HTTPException(422, err.message)
 
 
+def _check_choices(st: AppState, **values: str | None) -> None:
+    """422 unless each given value is one of the ids the description declares (exact
+    spelling, as the OpenAPI enumerations say; None means "not given")."""
+    from extensor.knowledge import SECTION_IDS
+
+    ex = st.exercise
+    allowed: dict[str, list[str]] = {
+        "goal": list(ex.goals), "variant": list(ex.variants), "level": list(ex.levels),
+        "section": list(SECTION_IDS),
+    }  # fmt: skip
+    for name, value in values.items():
+        if value is not None and value not in allowed[name]:
+            choices = ", ".join(allowed[name])
+            raise HTTPException(422, f"{name} must be one of {choices}, got {value!r}")
+
+
 # -- models -------------------------------------------------------------------------------
 
 
@@ -54,7 +74,12 @@ class LoginIn(BaseModel):
     password: str = Field(min_length=1, max_length=1024)
 
 
-class UserIn(LoginIn):
+class UserIn(BaseModel):
+    """A new account: the same name and password rules as ``extensor serve --add-user``."""
+
+    model_config = ConfigDict(extra="forbid")
+    name: str = Field(pattern=NAME_PATTERN.pattern, description="2-32 letters, digits, . - _")
+    password: str = Field(min_length=MIN_PASSWORD_LENGTH, max_length=1024)
     is_admin: bool = False
 
 
@@ -108,21 +133,39 @@ def login_user(request: Request, st: AppState, name: str, password: str) -> dict
     """Check a name and password; on success start a login and return the account.
 
     Raises HTTPException 400 (single-user mode), 401 (wrong name or password, one
-    message for both) or 429 (too many failures).
+    message for both), 429 (back-off after failures, with ``Retry-After``) or 503 (every
+    password check busy).
     """
     if not st.options.multi_user:
         raise HTTPException(400, "this server has no accounts (start it with --multi-user)")
-    if st.throttle.locked(name):
-        raise HTTPException(429, "too many failed logins for this name; wait a few minutes")
-    user = st.db.user_by_name(name)
-    if user is None:
-        verify_password(_DUMMY_HASH, password)  # same time as a real check
-        st.throttle.failed(name)
+    client = request.client.host if request.client else "unknown"
+    try:
+        attempt = st.throttle.reserve(name, client)
+    except ThrottledError as err:
+        wait = max(1, math.ceil(err.retry_after_s))
+        raise HTTPException(
+            429,
+            f"too many failed logins; try again in {wait} s",
+            headers={"Retry-After": str(wait)},
+        ) from None
+    try:
+        with st.throttle.password_check():
+            user = st.db.user_by_name(name)
+            if user is None:
+                verify_password(_DUMMY_HASH, password)  # same time as a real check
+                ok = False
+            else:
+                ok = verify_password(str(user["password_hash"]), password)
+    except LoginBusyError:
+        attempt.cancel()
+        raise HTTPException(
+            503, "the server is busy checking other logins; try again in a moment",
+            headers={"Retry-After": "1"},
+        ) from None  # fmt: skip
+    if not ok or user is None:
+        attempt.failed()
         raise HTTPException(401, "wrong name or password")
-    if not verify_password(str(user["password_hash"]), password):
-        st.throttle.failed(name)
-        raise HTTPException(401, "wrong name or password")
-    st.throttle.succeeded(name)
+    attempt.succeeded()
     old = sid_of(request)
     if old:
         st.db.delete_session(hash_token(old))
@@ -200,6 +243,7 @@ def guide(
 ) -> dict[str, Any]:
     from extensor.knowledge import guide_data
 
+    _check_choices(st, variant=variant, section=section)
     try:
         return guide_data(st.exercise, variant=variant, section=section)
     except ExtensorError as err:
@@ -216,9 +260,11 @@ def plan(
 ) -> dict[str, Any]:
     from extensor.web._service import plan_for
 
+    _check_choices(st, goal=goal, level=level)
     try:
         the_plan = plan_for(
-            st.exercise, goal=goal or st.settings.goal, level=level or st.settings.level,
+            st.exercise, goal=goal if goal is not None else st.settings.goal,
+            level=level if level is not None else st.settings.level,
             weeks=weeks,
         )  # fmt: skip
     except ExtensorError as err:
@@ -245,7 +291,7 @@ _UPLOAD_BODY = {
                         "load": {"type": "string",
                                  "description": "also log the set at this load (40kg, bw...)"},
                         "day": {"type": "string", "format": "date"},
-                        "rpe": {"type": "number"},
+                        "rpe": {"type": "number", "minimum": 1, "maximum": 10},
                         "pain": {"type": "string", "description": "present = pain felt"},
                         "note": {"type": "string"},
                     },
@@ -380,6 +426,7 @@ def history(st: State, who: Me, last: Annotated[int, Query(ge=1, le=300)] = 20) 
 def log(body: LogIn, st: State, who: Me) -> dict[str, Any]:
     from extensor.web._service import log_by_hand
 
+    _check_choices(st, variant=body.variant)
     try:
         return log_by_hand(
             st.store(who), st.exercise, st.settings, load=body.load, reps=body.reps,
@@ -402,6 +449,7 @@ def get_profile(st: State, who: Me) -> dict[str, Any]:
 def put_profile(body: ProfileIn, st: State, who: Me) -> dict[str, Any]:
     from extensor.web._service import save_profile_from
 
+    _check_choices(st, level=body.level, goal=body.goal, variant=body.variant)
     try:
         profile = save_profile_from(
             st.store(who), st.exercise, level=body.level, goal=body.goal, variant=body.variant,
@@ -416,6 +464,7 @@ def put_profile(body: ProfileIn, st: State, who: Me) -> dict[str, Any]:
 def next_session(st: State, who: Me, goal: str | None = None) -> dict[str, Any]:
     from extensor.web._service import next_session as advise
 
+    _check_choices(st, goal=goal)
     try:
         rec, profile = advise(st.store(who), st.settings, st.exercise, goal=goal)
     except ExtensorError as err:

@@ -26,8 +26,6 @@ import hashlib
 import hmac
 import os
 import secrets
-import threading
-import time
 from collections.abc import Awaitable, Callable, MutableMapping
 from dataclasses import dataclass
 from http.cookies import CookieError, SimpleCookie
@@ -44,9 +42,13 @@ __all__ = [
     "PAGE_CSP",
     "REPORT_CSP",
     "SESSION_COOKIE",
+    "ASGIApp",
     "Identity",
-    "LoginThrottle",
+    "Message",
+    "Receive",
+    "Scope",
     "SecurityHeadersMiddleware",
+    "Send",
     "csrf_token",
     "csrf_valid",
     "hash_password",
@@ -77,11 +79,6 @@ REPORT_CSP = (
 #: Minimum password length: with Argon2 and a login throttle, 10 characters is well
 #: beyond online guessing.
 MIN_PASSWORD_LENGTH = 10
-#: Failed logins for one name before it is locked for :data:`LOCK_S`.
-MAX_FAILED_LOGINS = 5
-#: Seconds a name stays locked after too many failures (slows guessing to a crawl).
-LOCK_S = 300.0
-
 _HASHER = PasswordHasher()
 _SECRET_FILE_MODE = 0o600
 
@@ -161,38 +158,6 @@ def origin_allowed(origin: str | None, host: str | None) -> bool:
     if origin == "null" or host is None:
         return False
     return urlsplit(origin).netloc.lower() == host.lower()
-
-
-class LoginThrottle:
-    """Counts failed logins per name; after :data:`MAX_FAILED_LOGINS` the name is locked.
-
-    One instance lives on ``app.state``; a lock guards it because login handlers run in
-    the thread pool.
-    """
-
-    def __init__(self, *, max_failures: int = MAX_FAILED_LOGINS, lock_s: float = LOCK_S) -> None:
-        self.max_failures = max_failures
-        self.lock_s = lock_s
-        self._failures: dict[str, tuple[int, float]] = {}
-        self._lock = threading.Lock()
-
-    def locked(self, name: str) -> bool:
-        with self._lock:
-            count, since = self._failures.get(name.lower(), (0, 0.0))
-            if count >= self.max_failures and time.monotonic() - since < self.lock_s:
-                return True
-            if count >= self.max_failures:
-                self._failures.pop(name.lower(), None)
-            return False
-
-    def failed(self, name: str) -> None:
-        with self._lock:
-            count, _ = self._failures.get(name.lower(), (0, 0.0))
-            self._failures[name.lower()] = (count + 1, time.monotonic())
-
-    def succeeded(self, name: str) -> None:
-        with self._lock:
-            self._failures.pop(name.lower(), None)
 
 
 Scope = MutableMapping[str, Any]

@@ -24,10 +24,10 @@ from extensor.web._options import WebOptions
 from extensor.web._security import (
     SESSION_COOKIE,
     Identity,
-    LoginThrottle,
     csrf_token,
     hash_token,
 )
+from extensor.web._throttle import LoginThrottle
 
 __all__ = [
     "WEB_DIR_NAME",
@@ -63,7 +63,7 @@ class AppState:
     secret: bytes
     web_dir: Path
     templates: Environment
-    throttle: LoginThrottle = field(default_factory=LoginThrottle)
+    throttle: LoginThrottle
     _stores: dict[int, Any] = field(default_factory=dict)
     _stores_lock: threading.Lock = field(default_factory=threading.Lock)
 

@@ -33,7 +33,7 @@ from python_multipart.multipart import MultipartParser, parse_options_header
 from starlette.requests import Request
 
 from extensor._errors import ExtensorError
-from extensor.io import detect_input_type
+from extensor.io import detect_input_type, member_problem
 
 __all__ = [
     "FILE_FIELD",
@@ -145,6 +145,7 @@ class _Receiver:
         self.size = 0
         self.limit: int | None = None
         self.video_suffix: str | None = None
+        self.complete = False
 
     def callbacks(self) -> dict[str, Any]:
         return {
@@ -155,7 +156,11 @@ class _Receiver:
             "on_headers_finished": self.on_headers_finished,
             "on_part_data": self.on_part_data,
             "on_part_end": self.on_part_end,
+            "on_end": self.on_end,
         }
+
+    def on_end(self) -> None:
+        self.complete = True
 
     def on_part_begin(self) -> None:
         self.headers = {}
@@ -264,6 +269,10 @@ async def receive_upload(
                     await fh.write(bytes(receiver.pending))
                     receiver.pending.clear()
             parser.finalize()
+            if not receiver.complete:
+                raise UploadRejectedError(
+                    400, "the upload is incomplete: the form ends without its closing boundary"
+                )
         except MultipartParseError:
             raise UploadRejectedError(
                 400, "the upload is not a well-formed multipart form"
@@ -292,23 +301,39 @@ async def receive_upload(
     )
 
 
-def _zip_ok(path: Path) -> bool:
-    """A zip small enough to open: few members, no absurd compression ratio."""
+def _zip_problem(path: Path, *, max_inflated: int) -> str | None:
+    """Why an uploaded zip is refused (damaged, too many members, a bomb, encrypted,
+    compressed in a way Python cannot inflate), or None when it may be opened.
+
+    The readers inflate each member through :func:`extensor.io.read_member`, which
+    also stops at the inflated size a member claims, should it lie."""
     try:
         with zipfile.ZipFile(path) as archive:
             infos = archive.infolist()
-    except (zipfile.BadZipFile, OSError):
-        return False
+    except (zipfile.BadZipFile, OSError, EOFError, ValueError):
+        return "the zip file is damaged"
     total = sum(i.file_size for i in infos)
     packed = max(1, path.stat().st_size)
-    return len(infos) <= MAX_ZIP_MEMBERS and total <= packed * MAX_ZIP_RATIO
+    if len(infos) > MAX_ZIP_MEMBERS:
+        return f"the zip file holds {len(infos)} files; at most {MAX_ZIP_MEMBERS} are read"
+    if total > packed * MAX_ZIP_RATIO or total > max_inflated:
+        return (
+            f"the zip file holds too much: {total} bytes once unpacked, at most "
+            f"{min(max_inflated, packed * MAX_ZIP_RATIO)} are read"
+        )
+    for info in infos:
+        problem = member_problem(info)
+        if problem is not None:
+            return f"the zip file cannot be read: {info.filename!r} {problem}"
+    return None
 
 
-def classify(upload: UploadedFile) -> tuple[str, Path]:
+def classify(upload: UploadedFile, *, max_inflated: int) -> tuple[str, Path]:
     """The adapter name for the saved file, judged by its content, and its final path.
 
     The file is renamed to ``input<suffix>`` with a suffix chosen from the content (the
-    readers of videos and zips look at it). Blocking: call it in a worker thread.
+    readers of videos and zips look at it). A zip may unpack to ``max_inflated`` bytes
+    at most (the limit of a keypoint or sensor file). Blocking: call it in a worker thread.
     Raises :class:`UploadRejectedError` (415) for anything extensor cannot read.
     """
     src = upload.path
@@ -319,8 +344,9 @@ def classify(upload: UploadedFile) -> tuple[str, Path]:
     with src.open("rb") as fh:
         head = fh.read(8)
     if head.startswith(b"PK\x03\x04"):
-        if not _zip_ok(src):
-            raise UploadRejectedError(415, "the zip file holds too much or is damaged")
+        problem = _zip_problem(src, max_inflated=max_inflated)
+        if problem is not None:
+            raise UploadRejectedError(415, problem)
         target = src.with_name("input.zip")
     else:
         text = head.lstrip(b"\xef\xbb\xbf \t\r\n")
