@@ -5,6 +5,8 @@ Run from the repository root (needs ``../shared/clips``; skipped without it)::
     .venv/bin/python bench/bench_speed.py                      # 3 interleaved runs, both clips
     .venv/bin/python bench/bench_speed.py --runs 1 --clips 30  # quicker
     .venv/bin/python bench/bench_speed.py --long-minutes 60    # peak memory on a long video
+    git archive <commit> src | tar -x -C /tmp/before           # before/after, interleaved
+    .venv/bin/python bench/bench_speed.py --before /tmp/before/src
 
 What is timed, each in its own process, wall clock from the parent (so Python start-up,
 imports and model loading count):
@@ -94,7 +96,7 @@ def child_rss() -> float:
     return resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024.0
 
 
-def timed(args: list[str]) -> tuple[float, float]:
+def timed(args: list[str], src: str | None = None) -> tuple[float, float]:
     """Run ``args`` in a fresh process (grandchildren rusage excluded): wall s, peak RSS MB."""
     wrapper = (
         "import resource, subprocess, sys, json, time\n"
@@ -105,8 +107,11 @@ def timed(args: list[str]) -> tuple[float, float]:
         "sys.stderr.write(p.stderr[-3000:])\n"
         "print(json.dumps({'rc': p.returncode, 'wall': wall, 'rss': rss}))\n"
     )
+    env = dict(os.environ)
+    if src is not None:  # another tree (``--before``)
+        env["PYTHONPATH"] = src
     proc = subprocess.run(
-        [sys.executable, "-c", wrapper, *args], capture_output=True, text=True, check=False
+        [sys.executable, "-c", wrapper, *args], capture_output=True, text=True, check=False, env=env
     )
     lines = proc.stdout.strip().splitlines()
     result = json.loads(lines[-1]) if lines else {"rc": -1}
@@ -190,7 +195,9 @@ def cli_args(clip: Path, out: Path) -> list[str]:
     return [sys.executable, "-m", "extensor", "analyze", str(clip), "--json", str(out), "--quiet"]
 
 
-def bench_clip(clip: Path, runs: int, tmp: Path, agreement: bool) -> dict[str, Any]:
+def bench_clip(
+    clip: Path, runs: int, tmp: Path, agreement: bool, before: str | None
+) -> dict[str, Any]:
     import cv2
 
     cap = cv2.VideoCapture(str(clip))
@@ -200,6 +207,7 @@ def bench_clip(clip: Path, runs: int, tmp: Path, agreement: bool) -> dict[str, A
     me = str(Path(__file__).resolve())
     plain: list[float] = []
     cli: list[float] = []
+    old: list[float] = []
     rss: list[float] = []
     out = tmp / f"{clip.stem}.cli.json"
     for k in range(runs):
@@ -208,7 +216,11 @@ def bench_clip(clip: Path, runs: int, tmp: Path, agreement: bool) -> dict[str, A
         wall, peak = timed(cli_args(clip, out))
         cli.append(wall)
         rss.append(peak)
-        print(f"  run {k + 1}: plain {plain[-1]:.2f} s, cli {cli[-1]:.2f} s", flush=True)
+        line = f"  run {k + 1}: plain {plain[-1]:.2f} s, cli {cli[-1]:.2f} s"
+        if before is not None:
+            old.append(timed(cli_args(clip, tmp / "before.json"), src=before)[0])
+            line += f", cli (before) {old[-1]:.2f} s"
+        print(line, flush=True)
     row: dict[str, Any] = {
         "clip": clip.name,
         "fps": fps,
@@ -220,6 +232,9 @@ def bench_clip(clip: Path, runs: int, tmp: Path, agreement: bool) -> dict[str, A
         "cli_rss_mb": max(rss),
         "load": os.getloadavg()[0],
     }
+    if old:
+        row["cli_before_s"] = statistics.median(old)
+        row["ratio_before"] = statistics.median(plain) / statistics.median(old)
     if agreement:
         docs = {}
         for workers in (1, 2):
@@ -239,6 +254,7 @@ def main() -> None:
     parser.add_argument("--clips", default="30,60", help="which of the two clips: 30, 60")
     parser.add_argument("--no-agreement", action="store_true")
     parser.add_argument("--long-minutes", type=float, default=0.0)
+    parser.add_argument("--before", help="src folder of another tree: its CLI runs too")
     parser.add_argument("--clips-dir", type=Path, default=CLIPS, help="the shared clips folder")
     parser.add_argument("--child-plain", help=argparse.SUPPRESS)
     parser.add_argument("--child-full", nargs=3, help=argparse.SUPPRESS)
@@ -265,12 +281,17 @@ def main() -> None:
             print(f"{source} not found: real clips skipped")
         for clip in clips:
             print(f"{clip.name}:", flush=True)
-            row = bench_clip(clip, args.runs, tmp, not args.no_agreement)
+            row = bench_clip(clip, args.runs, tmp, not args.no_agreement, args.before)
             print(json.dumps(row), flush=True)
             print(
                 f"RESULT {clip.name}: plain {row['plain_s']:.2f} s, extensor analyze "
                 f"{row['cli_s']:.2f} s -> {row['ratio']:.2f}x the plain loop "
-                f"({row['duration_s'] / row['cli_s']:.2f}x real time), peak {row['cli_rss_mb']:.0f} MB",
+                f"({row['duration_s'] / row['cli_s']:.2f}x real time), peak {row['cli_rss_mb']:.0f} MB"
+                + (
+                    f"; before: {row['cli_before_s']:.2f} s = {row['ratio_before']:.2f}x"
+                    if "ratio_before" in row
+                    else ""
+                ),
                 flush=True,
             )
         if args.long_minutes > 0:
