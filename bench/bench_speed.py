@@ -53,6 +53,8 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 CLIPS = ROOT.parent / "shared" / "clips"
 SOURCE_CLIP = "hyperextension-45deg-6reps.mp4"
+#: CPU seconds (user + system, all threads) of the last :func:`timed` process.
+LAST_CPU = [0.0]
 BOUNDARIES = ("start", "lift_start", "lift_end", "top_time", "lower_start", "lower_end", "end")
 
 
@@ -92,20 +94,67 @@ def full_rate(path: str, workers: int, out: str) -> None:
     Path(out).write_text(json.dumps(analysis_json(run.result, coaching)))
 
 
+def memory_model(minutes: float, rate_hz: float) -> None:
+    """Peak Python memory for ``minutes`` of video analysed at ``rate_hz``, past the pose pass.
+
+    What grows with the duration, measured with ``tracemalloc``: the analysed frames as the
+    pipeline keeps them (one packed array each), the keypoint series built from them, and
+    the analysis and coaching of the set. The keypoints are a synthetic set of that length
+    (6 s reps) so the analysis has reps to find.
+    """
+    import tracemalloc
+
+    from extensor._analysis import run_analysis
+    from extensor.coach import coach_set
+    from extensor.core import POINT_NAMES
+    from extensor.core._synthetic import RepSpec, synthetic_set
+    from extensor.knowledge import load_exercise
+    from extensor.video._pipeline import _build_series
+
+    spec = RepSpec(lift_s=1.5, top_s=1.0, lower_s=2.5, bottom_s=1.0)
+    reps = max(1, round(minutes * 60 / 6.0))
+    kp = synthetic_set([spec] * reps, rate_hz=rate_hz, noise_deg=0.5, keypoints=True).keypoints
+    assert kp is not None
+    names = [n for n in POINT_NAMES if n in kp.data]
+    columns = [POINT_NAMES.index(n) for n in names]
+    stacked = np.stack([kp.data[n] for n in names], axis=1)
+    time_s = kp.time.tolist()
+    del kp
+    tracemalloc.start()
+    results = []
+    for i in range(stacked.shape[0]):
+        row = np.full((len(POINT_NAMES), 3), np.nan)
+        row[columns] = stacked[i]
+        results.append((i, time_s[i], row))
+    del stacked
+    kept = tracemalloc.get_traced_memory()[0] / 2**20
+    ts, _ = _build_series(results, {"source": "synthetic"}, "synthetic")
+    del results
+    run = run_analysis(ts, goal="hypertrophy", variant="45_degree_bench")
+    coach_set(run.result, exercise=load_exercise(), goal="hypertrophy")
+    peak = tracemalloc.get_traced_memory()[1] / 2**20
+    print(
+        f"RESULT memory model {minutes:g} min at {rate_hz:g} Hz analysed ({len(ts)} frames, "
+        f"{len(run.result.reps)} reps): frames kept {kept:.0f} MB, peak past the pose pass "
+        f"{peak:.0f} MB"
+    )
+
+
 def child_rss() -> float:
     return resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024.0
 
 
 def timed(args: list[str], src: str | None = None) -> tuple[float, float]:
-    """Run ``args`` in a fresh process (grandchildren rusage excluded): wall s, peak RSS MB."""
+    """Run ``args`` in a fresh process: wall s and peak RSS MB (CPU s in :data:`LAST_CPU`)."""
     wrapper = (
         "import resource, subprocess, sys, json, time\n"
         "t = time.perf_counter()\n"
         "p = subprocess.run(sys.argv[1:], capture_output=True, text=True)\n"
         "wall = time.perf_counter() - t\n"
-        "rss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024\n"
+        "u = resource.getrusage(resource.RUSAGE_CHILDREN)\n"
+        "rss, cpu = u.ru_maxrss / 1024, u.ru_utime + u.ru_stime\n"
         "sys.stderr.write(p.stderr[-3000:])\n"
-        "print(json.dumps({'rc': p.returncode, 'wall': wall, 'rss': rss}))\n"
+        "print(json.dumps({'rc': p.returncode, 'wall': wall, 'rss': rss, 'cpu': cpu}))\n"
     )
     env = dict(os.environ)
     if src is not None:  # another tree (``--before``)
@@ -117,6 +166,7 @@ def timed(args: list[str], src: str | None = None) -> tuple[float, float]:
     result = json.loads(lines[-1]) if lines else {"rc": -1}
     if result["rc"] != 0:
         raise SystemExit(f"{args} failed:\n{proc.stderr}")
+    LAST_CPU[0] = float(result["cpu"])
     return float(result["wall"]), float(result["rss"])
 
 
@@ -209,16 +259,20 @@ def bench_clip(
     cli: list[float] = []
     old: list[float] = []
     rss: list[float] = []
+    cpu: dict[str, list[float]] = {"plain": [], "cli": [], "before": []}
     out = tmp / f"{clip.stem}.cli.json"
     for k in range(runs):
         wall, _ = timed([sys.executable, me, "--child-plain", str(clip)])
         plain.append(wall)
+        cpu["plain"].append(LAST_CPU[0])
         wall, peak = timed(cli_args(clip, out))
         cli.append(wall)
+        cpu["cli"].append(LAST_CPU[0])
         rss.append(peak)
         line = f"  run {k + 1}: plain {plain[-1]:.2f} s, cli {cli[-1]:.2f} s"
         if before is not None:
             old.append(timed(cli_args(clip, tmp / "before.json"), src=before)[0])
+            cpu["before"].append(LAST_CPU[0])
             line += f", cli (before) {old[-1]:.2f} s"
         print(line, flush=True)
     row: dict[str, Any] = {
@@ -231,6 +285,7 @@ def bench_clip(
         "ratio": statistics.median(plain) / statistics.median(cli),
         "cli_rss_mb": max(rss),
         "load": os.getloadavg()[0],
+        "cpu_s": {k: statistics.median(v) for k, v in cpu.items() if v},
     }
     if old:
         row["cli_before_s"] = statistics.median(old)
@@ -254,6 +309,9 @@ def main() -> None:
     parser.add_argument("--clips", default="30,60", help="which of the two clips: 30, 60")
     parser.add_argument("--no-agreement", action="store_true")
     parser.add_argument("--long-minutes", type=float, default=0.0)
+    parser.add_argument(
+        "--memory-model", type=float, default=0.0, help="minutes: what grows with the duration"
+    )
     parser.add_argument("--before", help="src folder of another tree: its CLI runs too")
     parser.add_argument("--clips-dir", type=Path, default=CLIPS, help="the shared clips folder")
     parser.add_argument("--child-plain", help=argparse.SUPPRESS)
@@ -261,6 +319,10 @@ def main() -> None:
     args = parser.parse_args()
     if args.child_plain:
         plain_loop(args.child_plain)
+        return
+    if args.memory_model > 0:
+        for rate in (15.0, 30.0):  # stride 2 at 30 fps and at 60 fps
+            memory_model(args.memory_model, rate)
         return
     if args.child_full:
         full_rate(args.child_full[0], int(args.child_full[1]), args.child_full[2])

@@ -382,14 +382,13 @@ def _build_series(
         kept.append(row)
     if not kept:
         raise EmptyInputError("no frame could be analysed in the requested span", source=source)
+    results.clear()  # ``kept`` holds the frames now; they are released while copied below
     n = len(kept)
-    block = np.full((n, len(POINT_NAMES), 3), np.nan)
-    found = 0
-    for i, (_, _, packed) in enumerate(kept):
+    seen = np.zeros(len(POINT_NAMES), dtype=bool)
+    for _, _, packed in kept:
         if packed is not None:
-            block[i] = packed
-            found += 1
-    seen = ~np.isnan(block).all(axis=(0, 2))
+            seen |= ~np.isnan(packed).all(axis=1)
+    found = sum(packed is not None for _, _, packed in kept)
     names = [name for k, name in enumerate(POINT_NAMES) if seen[k]]
     if not names:
         raise EmptyInputError(
@@ -397,10 +396,18 @@ def _build_series(
             "lifter from the side in good light",
             source=source,
         )
-    points = {name: np.ascontiguousarray(block[:, _POINT_INDEX[name]]) for name in names}
-    del block
-    time = [t for _, t, _ in kept]
-    info = {**info, "frame_index": [i for i, _, _ in kept]}
+    columns = [_POINT_INDEX[name] for name in names]
+    block = np.full((n, len(names), 3), np.nan)
+    time: list[float] = []
+    frame_index: list[int] = []
+    for i, (index, t, packed) in enumerate(kept):
+        time.append(t)
+        frame_index.append(index)
+        if packed is not None:
+            block[i] = packed[columns]
+        kept[i] = (index, t, None)  # frees the frame's array: the peak stays one copy
+    points = {name: block[:, k] for k, name in enumerate(names)}
+    info = {**info, "frame_index": frame_index}
     return keypoint_series(time, points, unit="px", info=info), n - found
 
 
