@@ -299,7 +299,6 @@ def bench_clip(
         cand = json.loads(out.read_text())
         row["vs_full"] = compare(docs[1], cand, fps)
         row["spread"] = compare(docs[1], docs[2], fps)
-        row["stride"] = cand["info"].get("stride")
     return row
 
 
