@@ -36,6 +36,8 @@ from extensor._files import atomic_path
 from extensor.core import FloatArray, TimeSeries, keypoint_names, validate_time
 from extensor.knowledge import Exercise
 from extensor.video._decode import FrameSource, import_cv2
+from extensor.video._encode import H264Writer
+from extensor.video._label import LabelRenderer
 from extensor.video._limits import exercise_or_default, limit
 
 __all__ = [
@@ -55,8 +57,15 @@ FAULT_FLASH_S = 0.8
 #: A keypoint sample is drawn on frames up to this many median sample intervals from it.
 MAX_SAMPLE_DISTANCE = 1.5
 
-#: Containers the mp4v codec can be written into.
-OUTPUT_SUFFIXES = (".mp4", ".m4v", ".mov", ".avi")
+#: Suffixes of the annotated video: an MP4 file (H.264) whatever the suffix.
+OUTPUT_SUFFIXES = (".mp4", ".m4v", ".mov")
+
+#: Height of the overlay's text as a share of the frame's shorter side: 0.03 is 22 px on a
+#: 720p frame, two lines of it cover about a tenth of the height, and the lifter stays visible.
+TEXT_HEIGHT_SHARE = 0.03
+
+#: Smallest text drawn, in px: below about 11 px DejaVu Sans stops being legible.
+TEXT_MIN_PX = 11
 
 #: Bones drawn, by point name.
 SKELETON: tuple[tuple[str, str], ...] = (
@@ -77,7 +86,7 @@ _TRUNK = (0, 200, 255)
 _NEUTRAL = (80, 220, 80)
 _TEXT = (255, 255, 255)
 _SHADOW = (0, 0, 0)
-_FAULT = (40, 40, 230)
+_FAULT = (30, 30, 200)
 
 
 @dataclass(frozen=True)
@@ -168,26 +177,18 @@ class FramePoints:
         return found
 
 
-def _text(
-    cv2: Any,
-    img: NDArray[np.uint8],
-    text: str,
-    org: tuple[int, int],
-    scale: float,
-    color: tuple[int, int, int],
-) -> None:
-    thick = max(1, round(scale * 2))
-    cv2.putText(img, text, org, cv2.FONT_HERSHEY_SIMPLEX, scale, _SHADOW, thick + 2, cv2.LINE_AA)
-    cv2.putText(img, text, org, cv2.FONT_HERSHEY_SIMPLEX, scale, color, thick, cv2.LINE_AA)
-
-
 def draw_frame(
     cv2: Any,
     img: NDArray[np.uint8],
     t: float,
     points: dict[str, tuple[int, int]] | None,
     overlay: Overlay,
+    labels: LabelRenderer | None = None,
 ) -> None:
+    """Skeleton, trunk, neutral line and text of time ``t`` on ``img`` (in place).
+
+    ``labels``: a renderer to reuse across frames (its cache of rendered text), else a new one.
+    """
     h, w = img.shape[:2]
     unit = max(h, w) / 1000.0
     line = max(1, round(3 * unit))
@@ -214,29 +215,37 @@ def draw_frame(
                 reach = thigh
             end = (round(hx + (hx - kx) / thigh * reach), round(hy + (hy - ky) / thigh * reach))
             cv2.line(img, (kx, ky), end, _NEUTRAL, max(1, line - 1), cv2.LINE_AA)
-    scale = 0.9 * unit * 1.6
-    margin = round(20 * unit) + 10
-    step = round(45 * unit) + 12
+    _draw_text(img, t, row, overlay, labels or LabelRenderer())
+
+
+def _fault_text(label: str) -> str:
+    """A mistake id (``past_neutral``) as words (``Past neutral``); titles are kept as they are."""
+    text = label.replace("_", " ")
+    return text[:1].upper() + text[1:] if text.islower() else text
+
+
+def _draw_text(
+    img: NDArray[np.uint8], t: float, row: int, overlay: Overlay, labels: LabelRenderer
+) -> None:
+    """Angle, rep and phase in two small lines at the top left; faults in red below them."""
+    h, w = img.shape[:2]
+    size = max(TEXT_MIN_PX, round(TEXT_HEIGHT_SHARE * min(h, w)))
+    margin = max(4, round(0.6 * size))
+    gap = max(2, round(0.25 * size))
     angle = float(np.asarray(overlay.angle_deg)[row])
-    angle_text = f"trunk {angle:+.0f} deg" if math.isfinite(angle) else "trunk -- deg"
-    _text(cv2, img, angle_text, (margin, margin + step), scale, _TEXT)
-    _text(
-        cv2,
-        img,
-        f"rep {int(np.asarray(overlay.rep_index)[row])}",
-        (margin, margin + 2 * step),
-        scale,
-        _TEXT,
-    )
-    _text(cv2, img, str(overlay.phase[row]), (margin, margin + 3 * step), scale, _TEXT)
-    for k, label in enumerate(overlay.faults_at(t)):
-        y = h - margin - k * step
-        text = label.replace("_", " ").upper()
-        size = scale * 1.2
-        (tw, _), _ = cv2.getTextSize(text, cv2.FONT_HERSHEY_SIMPLEX, size, 2)
-        if tw > w - 2 * margin:  # shrink a long title to fit the frame
-            size *= (w - 2 * margin) / tw
-        _text(cv2, img, text, (margin, y), size, _FAULT)
+    lines = [
+        f"trunk {angle:+.0f}\N{DEGREE SIGN}" if math.isfinite(angle) else "trunk --",
+        f"rep {int(np.asarray(overlay.rep_index)[row])} \N{MIDDLE DOT} {overlay.phase[row]}",
+    ]
+    y = margin
+    for text in lines:
+        y += labels.draw(img, text, (margin, y), size, _TEXT, _SHADOW)[1] + gap
+    for label in overlay.faults_at(t):
+        text, fsize = _fault_text(label), size
+        width = labels.size(text, fsize)[0]
+        if width > w - 2 * margin:  # shrink a long title to fit the frame
+            fsize = max(TEXT_MIN_PX, int(fsize * (w - 2 * margin) / width))
+        y += labels.draw(img, text, (margin, y), fsize, _TEXT, _FAULT)[1] + gap
 
 
 def write_annotated_video(
@@ -251,11 +260,12 @@ def write_annotated_video(
 ) -> Path:
     """Draw ``keypoints`` and ``overlay`` on every frame of ``src_path``; write ``out_path``.
 
-    The output has the source's frames (rotated upright) at its nominal frame rate,
-    encoded with mp4v. Returns the path written. ``fps`` is for image folders. Points are
-    drawn from ``min_confidence`` on, by default ``exercise``'s
-    ``analysis.min_keypoint_confidence`` (the cut-off the analysis itself uses; the bundled
-    data file when no exercise is given).
+    The output has the source's frames (rotated upright, so a portrait clip stays
+    portrait) at its nominal frame rate, encoded as H.264 in MP4 (see
+    :mod:`extensor.video._encode`), which browsers and phones play. Returns the path
+    written. ``fps`` is for image folders. Points are drawn from ``min_confidence`` on, by
+    default ``exercise``'s ``analysis.min_keypoint_confidence`` (the cut-off the analysis
+    itself uses; the bundled data file when no exercise is given).
     """
     min_conf = limit(exercise_or_default(exercise), "min_keypoint_confidence", min_confidence)
     cv2 = import_cv2()
@@ -272,25 +282,14 @@ def write_annotated_video(
     info = source.info
     rate = info.fps if math.isfinite(info.fps) and info.fps > 0 else 30.0
     points = FramePoints(keypoints, info.width, info.height, min_confidence=min_conf)
-    writer: Any = None
-    try:
-        with atomic_path(out) as tmp:
-            writer = cv2.VideoWriter(
-                str(tmp), cv2.VideoWriter_fourcc(*"mp4v"), rate, (info.width, info.height)
-            )
-            if not writer.isOpened():
-                raise ConfigError("OpenCV cannot write an mp4v video here", source=out)
-            written = 0
-            for frame in source.frames():
-                image = frame.image
-                draw_frame(cv2, image, frame.time, points.at(frame.time), overlay)
-                writer.write(image)
-                written += 1
-            writer.release()
-            writer = None
-            if written == 0:
-                raise InputFormatError("no frame to write", source=src_path)
-    finally:
-        if writer is not None:
-            writer.release()
+    labels = LabelRenderer()
+    with atomic_path(out) as tmp, H264Writer(tmp, info.width, info.height, rate) as writer:
+        written = 0
+        for frame in source.frames():
+            image = frame.image
+            draw_frame(cv2, image, frame.time, points.at(frame.time), overlay, labels)
+            writer.write(image)
+            written += 1
+        if written == 0:
+            raise InputFormatError("no frame to write", source=src_path)
     return out

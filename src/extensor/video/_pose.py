@@ -183,21 +183,27 @@ class PoseEstimator(ABC):
         self.close()
 
 
-class _LazyPyplot(types.ModuleType):
-    """Stands for ``matplotlib.pyplot`` while mediapipe is imported; imports it when used.
+class _LazyModule(types.ModuleType):
+    """Stands for a module while mediapipe is imported; imports the real one when used.
 
-    ``import mediapipe`` imports its drawing helpers, which import ``matplotlib.pyplot``:
-    0.45 s of CPU (of 0.65 s for the whole import) that extensor never needs. The stand-in
-    is removed from ``sys.modules`` right after, so any other ``import matplotlib.pyplot``
-    gets the real module; mediapipe's drawing helpers reach it through here on first use.
+    ``import mediapipe`` imports its drawing helpers, which ``import matplotlib.pyplot``
+    (0.45 s of CPU, and as much again for ``matplotlib`` itself), and MediaPipe Tasks; extensor
+    needs neither. Stand-ins (:data:`_DEFERRED`) are put in ``sys.modules`` for the import and
+    removed right after, so any later import gets the real modules; mediapipe's own
+    references (``mp.tasks``, the drawing helpers' ``plt``) reach them through here on use.
     """
 
     def __getattr__(self, name: str) -> Any:
-        return getattr(importlib.import_module("matplotlib.pyplot"), name)
+        return getattr(importlib.import_module(self.__name__), name)
+
+
+#: Modules ``import mediapipe`` pulls in that extensor does not use: matplotlib (drawing
+#: helpers) and MediaPipe Tasks (with ``sounddevice`` for its audio tasks), ~0.35 s.
+_DEFERRED = ("matplotlib", "matplotlib.pyplot", "mediapipe.tasks", "mediapipe.tasks.python")
 
 
 def _import_mediapipe() -> Any:
-    lazy = "mediapipe" not in sys.modules and "matplotlib.pyplot" not in sys.modules
+    lazy = "mediapipe" not in sys.modules
     try:
         with warnings.catch_warnings():
             # protobuf and mediapipe's own modules warn about deprecated APIs on import.
@@ -205,14 +211,21 @@ def _import_mediapipe() -> Any:
                 "ignore", category=DeprecationWarning, module=r"(google|mediapipe)\."
             )
             warnings.filterwarnings("ignore", category=UserWarning, module=r"google\.protobuf")
-            if lazy:
-                sys.modules["matplotlib.pyplot"] = _LazyPyplot("matplotlib.pyplot")
+            stand_ins = {
+                name: _LazyModule(name) for name in _DEFERRED if lazy and name not in sys.modules
+            }
+            for name, module in stand_ins.items():  # ``import a.b as c`` reads ``a.b``
+                parent, _, child = name.rpartition(".")
+                if parent in stand_ins:
+                    setattr(stand_ins[parent], child, module)
+            sys.modules.update(stand_ins)
             try:
                 import mediapipe as mp
                 from mediapipe.python.solutions import pose as mp_pose
             finally:
-                if lazy and isinstance(sys.modules.get("matplotlib.pyplot"), _LazyPyplot):
-                    del sys.modules["matplotlib.pyplot"]
+                for name, module in stand_ins.items():
+                    if sys.modules.get(name) is module:
+                        del sys.modules[name]
     except ImportError:
         raise MissingExtraError.for_extra("video", "mediapipe") from None
     return mp, mp_pose
