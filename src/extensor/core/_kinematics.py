@@ -129,6 +129,7 @@ def keypoints_to_motion(
     max_hip_travel: float,
     face_line_offset_deg: float,
     side: Side | None = None,
+    front_sign: float | None = None,
 ) -> TimeSeries:
     """Signed trunk extension (deg, 0 = neutral) and head deviation from a keypoint series.
 
@@ -138,7 +139,9 @@ def keypoints_to_motion(
     nose line of a neutral head runs ``face_line_offset_deg`` below the trunk's normal. On every
     variant the hips stay on the pad or seat: if the hip travels more than
     ``max_hip_travel`` thigh lengths (5th to 95th percentile), a notice says the recording
-    may show another movement.
+    may show another movement. ``side`` and ``front_sign`` (+1 or -1, ``info["front_sign"]``
+    of an earlier call) fix what is otherwise decided from the whole recording: the live
+    coach decides them once and then converts one frame at a time.
     """
     src = ts.info.get("source")
     use = side or choose_side(ts, min_confidence=min_confidence)
@@ -157,7 +160,10 @@ def keypoints_to_motion(
             f"shoulder, hip and knee are never all seen with confidence >= {min_confidence}",
             source=src,
         )
-    sign, cue = _front_sign(ts, trunk, use, neutral_reference, min_confidence)
+    if front_sign is not None:
+        sign, cue = (1.0 if front_sign > 0 else -1.0), "given"
+    else:
+        sign, cue = _front_sign(ts, trunk, use, neutral_reference, min_confidence)
     if sign == 0.0:
         # No anatomical cue: the larger excursion from neutral is taken as flexion.
         lo, hi = np.nanpercentile(angle, [5, 95])
@@ -208,6 +214,7 @@ def keypoints_to_motion(
         "neutral_reference": neutral_reference,
         "side": use,
         "front_cue": cue,
+        "front_sign": sign,
         "vertical_reference": reference_is_vertical,
     }
     return TimeSeries(ts.time, data, units=units, events=ts.events, info=info)

@@ -27,6 +27,7 @@ import math
 import numpy as np
 
 from extensor.core._analyze import filter_stretch, finalize_analysis
+from extensor.core._filters import bridge_gaps, smooth
 from extensor.core._params import AnalysisParams
 from extensor.core._phases import reps_from_turns
 from extensor.core._results import Rep, SetAnalysis
@@ -49,6 +50,9 @@ class StreamingAnalyzer:
         self._lag = max(seg.despike_window_s, seg.smoothing_window_s, seg.velocity_window_s)
         self._t: list[float] = []
         self._x: list[float] = []
+        self._h: list[float] = []  # head deviation (deg) beside each sample, NaN if unseen
+        self._hs: list[float] = []  # finished smoothed head values, from self._offset
+        self._has_head = False
         self._offset = 0  # global index of self._t[0]
         self._done = 0  # global index of the first sample not yet given to the detector
         self._xs: list[float] = []  # finished smoothed values, from self._offset
@@ -66,8 +70,9 @@ class StreamingAnalyzer:
         """Reps reported so far (numbered from 1)."""
         return list(self._reps)
 
-    def push(self, t: float, x: float) -> list[Rep]:
-        """Add one sample; return the reps it completes (usually none)."""
+    def push(self, t: float, x: float, *, head: float | None = None) -> list[Rep]:
+        """Add one sample (and the head's deviation, deg, when seen); return the reps it
+        completes (usually none)."""
         if not t > self._last_t:
             raise ValueError(f"time must be strictly increasing, got {t} after {self._last_t}")
         self._last_t = t
@@ -78,6 +83,8 @@ class StreamingAnalyzer:
         self._lo, self._hi = min(self._lo, x), max(self._hi, x)
         self._t.append(t)
         self._x.append(x)
+        self._h.append(math.nan if head is None else head)
+        self._has_head = self._has_head or head is not None
         if t - self._time_of(self._done) < 2.0 * self._lag:
             return []
         return self._advance(final=False)
@@ -93,7 +100,7 @@ class StreamingAnalyzer:
             params=self._params,
             input_kind=self._input_kind,
             neutral_known=self._neutral_known,
-            has_head=False,
+            has_head=self._has_head,
             notices=[],
             duration_s=(self._last_t - self._t0) if self._t else 0.0,
             sample_rate=self._rate(),
@@ -102,7 +109,84 @@ class StreamingAnalyzer:
             info={},
         )
 
+    def judge(self, reps: list[Rep]) -> SetAnalysis:
+        """The faults of ``reps`` (the reps so far) judged as if the set ended after them:
+        live mode's provisional verdict, with the same plug-ins as the offline analysis."""
+        return finalize_analysis(
+            reps,
+            params=self._params,
+            input_kind=self._input_kind,
+            neutral_known=self._neutral_known,
+            has_head=self._has_head,
+            notices=[],
+            duration_s=(self._last_t - self._t0) if self._t else 0.0,
+            sample_rate=self._rate(),
+            spread_deg=(self._hi - self._lo) if self._t else 0.0,
+            source="stream",
+            info={},
+        )
+
+    def provisional_rep(self, *, still_speed_dps: float, still_s: float) -> Rep | None:
+        """The rep in progress, as the offline analysis would cut it if the recording ended
+        now, once its last movement has stopped (speed under ``still_speed_dps`` for
+        ``still_s``) at the end it started from; else None.
+
+        Unlike :meth:`push`, it reads the newest samples too (their filters see only one
+        side), so it is known about ``still_s`` after the visible stop instead of a filter
+        lag plus the next rep's start; the rep :meth:`push` confirms later is the final word.
+        """
+        if len(self._turns) < 1 or len(self._t) < 3:
+            return None
+        home = self._turns[0].kind
+        last = self._turns[-1]
+        if last.kind == home:
+            return None
+        t = np.asarray(self._t)
+        xs, v = filter_stretch(t, np.asarray(self._x), self._params.segmentation)
+        i_far = last.index - self._offset
+        if i_far < 0 or i_far >= t.size - 2:
+            return None
+        tail = t >= t[-1] - still_s
+        if t[-1] - t[i_far] < still_s or np.any(np.abs(v[tail]) >= still_speed_dps):
+            return None
+        after = xs[i_far:]
+        k = int(np.argmin(after) if home == "bottom" else np.argmax(after))
+        seg = self._params.segmentation
+        if abs(float(after[k]) - float(xs[i_far])) < seg.min_rep_range_deg:
+            return None
+        local = [
+            Extremum(e.kind, e.index - self._offset, e.time, e.value, e.final)
+            for e in self._turns
+            if 0 <= e.index - self._offset < t.size
+        ]
+        end = Extremum(home, i_far + k, float(t[i_far + k]), float(after[k]), True)
+        reps = reps_from_turns(
+            t, xs, v, [*local, end], params=seg, standstill_fraction=seg.standstill_fraction,
+            neutral_known=self._neutral_known, head=self._smoothed_head(t),
+            first_number=len(self._reps) + 1,
+        )  # fmt: skip
+        rep = reps[-1] if reps else None
+        if rep is None or not rep.complete or rep.number != len(self._reps) + 1:
+            return None
+        return rep
+
     # -- internals ---------------------------------------------------------------------
+    def _smoothed_head(self, t: np.ndarray) -> np.ndarray | None:
+        """The head channel over the buffer, filtered as the offline analysis does."""
+        if not self._has_head:
+            return None
+        h = np.asarray(self._h)
+        if not np.isfinite(h).any():
+            return None
+        out: np.ndarray = smooth(t, bridge_gaps(t, h), window_s=self._params.segmentation.smoothing_window_s)
+        return out
+
+    def _head_array(self, n: int) -> np.ndarray | None:
+        if not self._has_head:
+            return None
+        h = np.asarray(self._hs[:n])
+        return h if np.isfinite(h).any() else None
+
     def _time_of(self, index: int) -> float:
         i = index - self._offset
         return self._t[i] if 0 <= i < len(self._t) else (self._t[0] if self._t else math.inf)
@@ -116,12 +200,14 @@ class StreamingAnalyzer:
         t = np.asarray(self._t)
         x = np.asarray(self._x)
         xs, v = filter_stretch(t, x, self._params.segmentation)
+        hs = self._smoothed_head(t)
         # samples this far from the newest one have every neighbour their filters need
         ready_until = t.size if final else int(np.searchsorted(t, t[-1] - self._lag, side="right"))
         start = self._done - self._offset
         for i in range(start, ready_until):
             self._xs.append(float(xs[i]))
             self._v.append(float(v[i]))
+            self._hs.append(float(hs[i]) if hs is not None else math.nan)
             self._turns += self._detector.push(float(t[i]), float(xs[i]))
         self._done = self._offset + max(start, ready_until)
         return self._cut(final=False)
@@ -140,7 +226,8 @@ class StreamingAnalyzer:
         new = reps_from_turns(
             np.asarray(self._t[:n]), np.asarray(self._xs), np.asarray(self._v), local,
             params=seg, standstill_fraction=seg.standstill_fraction,
-            neutral_known=self._neutral_known, first_number=len(self._reps) + 1,
+            neutral_known=self._neutral_known, head=self._head_array(n),
+            first_number=len(self._reps) + 1,
         )  # fmt: skip
         if not final:
             # a rep is known once the next one has started (that fixes its bottom settle)
@@ -163,4 +250,5 @@ class StreamingAnalyzer:
         if cut <= 0:
             return
         del self._t[:cut], self._x[:cut], self._xs[:cut], self._v[:cut]
+        del self._h[:cut], self._hs[:cut]
         self._offset += cut

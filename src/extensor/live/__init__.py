@@ -1,0 +1,37 @@
+"""Live coaching: cues during the set, from a camera, a video file or a browser.
+
+The pieces: :class:`FrameSlot` (frames dropped, never queued into lag), the
+:class:`LiveCoach` (keypoints in, rep / fault / cue events out, the same kinematics and
+streaming analyser as the offline path), the :class:`LiveSession` (pose, timing,
+speech) and the speakers (:func:`open_speaker`).
+"""
+
+from extensor.live._engine import LiveCoach, LiveSettings, live_differences
+from extensor.live._frames import FrameSlot, LiveFrame, camera_frames, replay_frames
+from extensor.live._session import LiveSession, LiveTiming
+from extensor.live._speech import (
+    EspeakSpeaker,
+    RecordingSpeaker,
+    SilentSpeaker,
+    Speaker,
+    open_speaker,
+)
+from extensor.live._stats import LatencyStats
+
+__all__ = [
+    "EspeakSpeaker",
+    "FrameSlot",
+    "LatencyStats",
+    "LiveCoach",
+    "LiveFrame",
+    "LiveSession",
+    "LiveSettings",
+    "LiveTiming",
+    "RecordingSpeaker",
+    "SilentSpeaker",
+    "Speaker",
+    "camera_frames",
+    "live_differences",
+    "open_speaker",
+    "replay_frames",
+]
