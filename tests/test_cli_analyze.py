@@ -76,7 +76,7 @@ def test_analyze_json_to_stdout_parses_and_holds_the_coaching(faulty_csv: Path) 
     data = json.loads(result.stdout)
     assert data["metrics"]["rep_count"] == 6
     coaching = data["coaching"]
-    assert coaching["schema"] == "extensor.coaching/1"
+    assert coaching["schema"] == "extensor.coaching/2"
     assert [c["mistake"] for c in coaching["cues"]] == ["past_neutral", "rushed_lowering"]
     assert coaching["cues"][0]["reps"] == [5, 6]
     assert coaching["verdict"]["decision"] == "too_heavy"

@@ -9,7 +9,6 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-import extensor.cli._log_cmds  # noqa: F401  (registers the commands until _commands imports it)
 from extensor.cli import app
 
 runner = CliRunner()
@@ -264,18 +263,24 @@ def test_db_option_and_environment_choose_the_log(
     assert "2024-05-01" in ok("history")
 
 
-def test_save_run_to_log_stores_an_analysed_set(tmp_path: Path) -> None:
-    """The helper `extensor analyze --save` calls: parses --load, stores reps and faults."""
-    from extensor._analysis import run_analysis
-    from extensor.cli._log_cmds import save_run_to_log
+def test_the_service_stores_an_analysed_set_with_its_reps_and_faults(tmp_path: Path) -> None:
+    """What `extensor analyze --save` calls (extensor.app.analyze_and_coach with a LogEntry):
+    stores the complete reps, the clean ones and every fault, then judges the log."""
+    from extensor._config import load_settings
+    from extensor.app import LogEntry, analyze_and_coach
     from extensor.core._synthetic import RepSpec, synthetic_set
+    from extensor.store import Store, resolve_db_url
 
     specs = [RepSpec(lift_s=0.35)] * 2 + [RepSpec()] * 10
-    run_ = run_analysis(synthetic_set(specs, noise_deg=0.2, seed=4).motion, goal="hypertrophy",
-                        variant="45_degree_bench")  # fmt: skip
-    line = save_run_to_log(run_, load="bw")
-    assert line.startswith("Saved to the training log: 12 reps at bodyweight on ")
-    assert "10 clean" in line
+    series = synthetic_set(specs, noise_deg=0.2, seed=4).motion
+    with Store(resolve_db_url(load_settings())) as store:
+        done = analyze_and_coach(
+            series, goal="hypertrophy", variant="45_degree_bench", store=store,
+            log=LogEntry(load=0.0, unit="kg"),
+        )  # fmt: skip
+    assert done.logged is not None
+    assert (done.result.complete_rep_count, len(done.result.clean_reps)) == (12, 10)
+    assert done.coaching.verdict.rule == "load_too_heavy"  # a swung lift: too heavy
     data = json.loads(ok("history", "--json"))
     (one,) = data["sessions"][0]["sets"]
     assert (one["reps"], one["clean_reps"], one["source"]) == (12, 10, "keypoints")

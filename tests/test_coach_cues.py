@@ -40,7 +40,8 @@ def test_public_surface_is_pinned() -> None:
             "COACHING_SCHEMA", "DECISIONS", "KEY_FRAME_PHASES", "KEY_FRAME_WIDTH_PX", "MAX_CUES", "TIERS",
             "Coaching", "Cue", "Decision", "KeyFrame", "LoadVerdict",
             "ReportFiles", "coach_set", "cue_order", "format_reps", "guide_path_for", "judge_load",
-            "render_report", "set_cues", "too_heavy_signs", "went_well", "write_report",
+            "judged_by_verdict", "recommend_for_set", "render_report", "set_cues",
+            "set_summary", "too_heavy_signs", "verdict_from", "went_well", "write_report",
         ]
     )  # fmt: skip
     for name in coach.__all__:

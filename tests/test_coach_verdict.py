@@ -33,6 +33,7 @@ def test_swinging_up_makes_the_load_too_heavy(exercise: Exercise) -> None:
     v = verdict([CLEAN] * 4 + [RepSpec(lift_s=0.35)] + [CLEAN] * 10, exercise)
     assert v.decision == "too_heavy"
     assert v.reason == "Rep 5 swung or snapped up."
+    assert v.rule == "load_too_heavy"
     assert v.action == exercise.mistake("load_too_heavy").cue
     assert v.guide_anchor == "mistake-load_too_heavy"
 
@@ -61,14 +62,14 @@ def test_all_clean_below_the_top_of_the_rep_range_keeps_the_load(exercise: Exerc
     top = exercise.goal("hypertrophy").reps.max
     v = verdict([CLEAN] * (top - 3), exercise)
     assert v.decision == "keep"
-    assert v.rule == "add_reps"
+    assert (v.rule, v.knowledge_rule) == ("more_clean_reps", "add_reps")
     assert v.action == rule_action(exercise, "add_reps")
 
 
 def test_other_faults_keep_the_load_until_fixed(exercise: Exercise) -> None:
     v = verdict([CLEAN] * 13 + [RepSpec(lower_s=1.0)] * 2, exercise)
     assert v.decision == "keep"
-    assert v.rule == "quality_first"
+    assert (v.rule, v.knowledge_rule) == ("fix_one_fault", "quality_first")
     assert "Reps 14-15" in v.reason
     assert "dropping on the way down" in v.reason
 
@@ -82,10 +83,41 @@ def test_a_goal_that_does_not_progress_load_keeps_it(exercise: Exercise) -> None
         "technique",
     )
     assert v.decision == "keep"
+    assert v.rule == "goal_keeps_load"
     assert v.action == goal.load_note
+    assert v.guide_anchor == "goal-technique"
 
 
 def test_verdict_json_has_decision_headline_reason_and_action(exercise: Exercise) -> None:
     data = verdict([CLEAN] * 3, exercise).to_dict()
-    assert set(data) == {"decision", "headline", "reason", "action", "rule", "guide_anchor"}
+    assert set(data) == {
+        "decision",
+        "headline",
+        "reason",
+        "action",
+        "rule",
+        "knowledge_rule",
+        "guide_anchor",
+    }
     assert data["headline"] == "Keep the load"
+
+
+def test_no_complete_rep_keeps_the_load_and_asks_for_a_whole_set(exercise: Exercise) -> None:
+    """A recording without one complete rep cannot judge the load (rule no_complete_rep)."""
+    s = synthetic_set([RepSpec()], noise_deg=0.0, seed=2)
+    cut = s.motion.copy()
+    half = len(cut.time) // 2
+    cut = cut.copy(time=cut.time[:half], data={k: v[:half] for k, v in cut.data.items()})
+    result = run_analysis(cut, goal="hypertrophy", variant="45_degree_bench").result
+    assert result.complete_rep_count == 0
+    v = judge_load(result, exercise=exercise, goal=exercise.goal("hypertrophy"))
+    assert (v.decision, v.rule) == ("keep", "no_complete_rep")
+    assert v.reason == "No complete rep was found in this recording, so the load cannot be judged."
+
+
+def test_pain_with_the_set_stops_the_exercise(exercise: Exercise) -> None:
+    """Pain reported with the set: the progression rule ``pain`` decides, before any load rule."""
+    s = synthetic_set([CLEAN] * 15, noise_deg=0.2, seed=2)
+    result = run_analysis(s.motion, goal="hypertrophy", variant="45_degree_bench").result
+    v = judge_load(result, exercise=exercise, goal=exercise.goal("hypertrophy"), pain=True)
+    assert (v.decision, v.rule, v.headline) == ("stop", "pain", "Stop: pain was reported")

@@ -109,15 +109,26 @@ def test_unknown_exercise_name_lists_the_available_ones() -> None:
 def test_detection_params_cover_the_agreed_names() -> None:
     """The names the analysis was written against (the brief's list) are all required."""
     assert {m: sorted(p) for m, p in REQUIRED_DETECTION_PARAMS.items()} == {
-        "past_neutral": ["past_neutral_tolerance_deg"],
-        "momentum": ["max_lift_velocity_dps", "min_lift_duration_s"],
-        "bounce": ["max_bottom_dwell_s", "min_reversal_speed_dps"],
-        "rushed_lowering": ["min_lower_fraction"],
-        "no_top_pause": ["min_top_hold_fraction"],
-        "partial_range": ["max_top_shortfall_deg", "min_range_fraction"],
-        "no_settle": ["min_bottom_settle_s"],
-        "head_not_neutral": ["max_head_deviation_deg"],
-        "deep_rounding": ["extra_depth_tolerance_deg"],
+        "past_neutral": ["confidence_scale", "past_neutral_tolerance_deg"],
+        "momentum": [
+            "duration_confidence_scale",
+            "max_lift_velocity_dps",
+            "min_lift_duration_s",
+            "speed_confidence_scale",
+        ],
+        "bounce": ["confidence_scale", "max_bottom_dwell_s", "min_reversal_speed_dps"],
+        "rushed_lowering": ["confidence_scale", "min_lower_fraction"],
+        "no_top_pause": ["confidence_scale", "min_top_hold_fraction"],
+        "partial_range": [
+            "max_top_shortfall_deg",
+            "min_range_fraction",
+            "range_confidence_scale",
+            "reference_range_percentile",
+            "shortfall_confidence_scale",
+        ],
+        "no_settle": ["confidence_scale", "min_bottom_settle_s"],
+        "head_not_neutral": ["confidence_scale", "max_head_deviation_deg"],
+        "deep_rounding": ["confidence_scale", "extra_depth_tolerance_deg"],
     }
 
 

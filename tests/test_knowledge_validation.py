@@ -77,7 +77,7 @@ def test_wrong_unit_lists_the_allowed_units(tmp_path: Path) -> None:
     message = load_error(tmp_path, set_key(header, "unit", 'unit = "sec"'))
     assert (
         "mistakes.bounce.detection.params.max_bottom_dwell_s.unit: "
-        "must be one of deg, s, deg/s, fraction, Hz, count, px, got 'sec'"
+        "must be one of deg, s, deg/s, fraction, percent, ratio, Hz, count, px, got 'sec'"
     ) in message
 
 
@@ -141,7 +141,8 @@ def test_unknown_category_lists_the_categories(tmp_path: Path) -> None:
 
 def test_observable_mistake_without_detection_is_refused(tmp_path: Path) -> None:
     text = drop_table("[mistakes.no_settle.detection.params.min_bottom_settle_s]")
-    message = load_error(tmp_path, text)
+    start, end = _table_span(text, "[mistakes.no_settle.detection.params.confidence_scale]")
+    message = load_error(tmp_path, text[:start] + text[end:])
     assert "mistakes.no_settle.detection: required because observable_from is" in message
 
 
@@ -190,3 +191,35 @@ def test_wrong_value_type_shows_what_was_found(tmp_path: Path) -> None:
     field = "mistakes.momentum.detection.params.min_lift_duration_s.value"
     assert f"{field}: must be a valid number" in message
     assert "got 'fast'" in message
+
+
+def test_unknown_detection_parameter_names_file_and_field(tmp_path: Path) -> None:
+    """A parameter the mistake's plug-in does not declare fails loading, naming the field."""
+    header = "[mistakes.no_settle.detection.params.min_bottom_settle_s]"
+    start, end = _table_span(ORIGINAL, header)
+    extra = ORIGINAL[start:end].replace("min_bottom_settle_s]", "min_bottom_rest_s]")
+    message = load_error(tmp_path, ORIGINAL[:end] + extra + ORIGINAL[end:])
+    assert (
+        "mistakes.no_settle.detection.params.min_bottom_rest_s: unknown parameter; the "
+        "detector reads min_bottom_settle_s, confidence_scale"
+    ) in message
+
+
+def test_observable_from_an_input_the_detector_cannot_use_is_refused(tmp_path: Path) -> None:
+    """The head check works from video only: claiming the IMU shows it fails loading."""
+    text = set_key(
+        "[mistakes.head_not_neutral]", "observable_from", 'observable_from = ["video", "imu"]'
+    )
+    message = load_error(tmp_path, text)
+    assert (
+        "mistakes.head_not_neutral.observable_from: the detector cannot see it from 'imu'"
+        in message
+    )
+
+
+def test_schema_version_1_file_says_how_to_upgrade(tmp_path: Path) -> None:
+    """A custom file of the old layout fails with the version and where the upgrade is described."""
+    text = ORIGINAL.replace("schema_version = 2", "schema_version = 1", 1)
+    message = load_error(tmp_path, text)
+    assert "schema_version must be 2, got 1" in message
+    assert "docs/new-mistake.md" in message

@@ -137,10 +137,22 @@ def test_within_a_category_the_most_frequent_fault_wins() -> None:
 
 def test_fixed_text_quotes_the_thresholds_of_the_exercise_file() -> None:
     """What "fixed" looks like is filled from the detection parameters and the goal tempo."""
+    rec = advise([session(0, analysed(40, 12, clean=10, faults=["no_top_pause"] * 2))])
+    assert rec.rule_id == "fix_one_fault"
+    assert f"{EXERCISE.goal('hypertrophy').tempo.top_s:g} s" in rec.message
+    rec = advise([session(0, analysed(40, 12, clean=10, faults=["partial_range"] * 2))])
+    shortfall = EXERCISE.param("partial_range", "max_top_shortfall_deg")
+    assert f"within {shortfall:g} degrees" in rec.message
+
+
+def test_a_sign_of_too_much_load_reduces_it() -> None:
+    """A mistake with a `load_too_heavy_sign` (a swung lift) in the last session: the
+    rule load_too_heavy takes a tenth off, in whole load steps, and names the sign."""
     rec = advise([session(0, analysed(40, 12, clean=10, faults=["momentum", "momentum"]))])
-    lift_min = EXERCISE.param("momentum", "min_lift_duration_s")
-    assert f"{lift_min:g} s" in rec.message
-    assert f"{EXERCISE.goal('hypertrophy').tempo.lift_s:g} s" in rec.message
+    assert (rec.rule_id, rec.action, rec.decision) == ("load_too_heavy", "reduce_load", "too_heavy")
+    assert rec.load == pytest.approx(35.0)  # 10% of 40 is 4 kg: two 2.5 kg steps
+    assert rec.focus == "momentum"
+    assert EXERCISE.mistake("load_too_heavy").cue in rec.message
 
 
 # -- pain ---------------------------------------------------------------------------------
@@ -302,7 +314,8 @@ def test_goals_that_do_not_progress_load_never_add_load() -> None:
     """Warm-up and technique goals keep the load even when every rep is clean at the top."""
     profile = Profile(goal="warm_up", variant=VARIANT, increment=2.5)
     rec = advise([clean_session(0, 20, 12, 2)], profile=profile)
-    assert rec.rule_id == "more_clean_reps"
+    assert rec.rule_id == "goal_keeps_load"
+    assert EXERCISE.goal("warm_up").load_note in rec.message
     assert rec.load == pytest.approx(20)
     assert rec.target_reps == 12
 

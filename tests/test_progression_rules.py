@@ -29,6 +29,9 @@ EXERCISE = load_exercise()
 
 EXPECTED_ALL = {
     "ACTIONS",
+    "ACTION_DECISIONS",
+    "Decision",
+    "SET_FIELDS",
     "ACTION_PARAMS",
     "CONDITIONS",
     "CONDITION_PARAMS",

@@ -220,7 +220,7 @@ def test_analysis_json_is_the_cli_export(client: TestClient, done_job: dict[str,
     """/api/jobs/{id}/analysis is the `analyze --json` document, coaching included, no server path."""
     data = client.get(f"/api/jobs/{done_job['id']}/analysis").json()
     assert data["schema"] == "extensor.set_analysis/1"
-    assert data["coaching"]["schema"] == "extensor.coaching/1"
+    assert data["coaching"]["schema"] == "extensor.coaching/2"
     assert data["source"] == "my set.csv"
     assert len(data["reps"]) == 5
     assert str(client.app.state.ext.web_dir) not in json.dumps(data)  # type: ignore[attr-defined]

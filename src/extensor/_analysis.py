@@ -17,7 +17,13 @@ from extensor._errors import InputFormatError
 from extensor.core import TimeSeries
 from extensor.core._analyze import analyze_motion
 from extensor.core._kinematics import encoder_to_motion, imu_to_motion, keypoints_to_motion
-from extensor.core._params import AnalysisParams, SegmentationParams, TempoTarget
+from extensor.core._params import (
+    AnalysisParams,
+    ConfidenceCurve,
+    SegmentationParams,
+    TempoTarget,
+    VelocityLossParams,
+)
 from extensor.core._results import SetAnalysis
 from extensor.knowledge import Exercise, load_exercise
 
@@ -35,7 +41,8 @@ __all__ = [
 @dataclass(frozen=True, slots=True)
 class AnalysisRun:
     """One analysis with what it was computed from: the recording as read, the motion
-    series (channel ``extension``, deg) derived from it, and the result."""
+    series (channel ``extension``, deg) derived from it carrying the reps' phase events
+    (``rep<n>:lift_start``..., see :func:`extensor.core._results.rep_events`), and the result."""
 
     recording: TimeSeries
     motion: TimeSeries
@@ -75,6 +82,13 @@ def analysis_params(exercise: Exercise, *, variant: str, goal: str) -> AnalysisP
         faults=exercise.detection_values(),
         observable_from={m.id: tuple(m.observable_from) for m in exercise.mistakes.values()},
         max_start_deviation_deg=v.start_deviation_deg.max,
+        confidence=ConfidenceCurve(
+            at_threshold=a("confidence_at_threshold"),
+            growth_per_scale=a("confidence_growth_per_scale"),
+        ),
+        velocity_loss=VelocityLossParams(
+            reps=int(a("velocity_loss_reps")), min_reps=int(a("min_velocity_loss_reps"))
+        ),
         goal=goal,
         variant=variant,
         titles={m.id: m.title for m in exercise.mistakes.values()},
@@ -141,7 +155,7 @@ def run_analysis(
     ex = exercise or load_exercise()
     motion = to_motion(ts, exercise=ex, variant=variant)
     result = analyze_motion(motion, params=analysis_params(ex, variant=variant, goal=goal))
-    return AnalysisRun(recording=ts, motion=motion, result=result)
+    return AnalysisRun(recording=ts, motion=motion.add_events(result.events), result=result)
 
 
 def analyze_recording(

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import contextlib
 import json
-from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -21,22 +20,18 @@ from rich.table import Table
 
 from extensor._config import load_settings
 from extensor._errors import ConfigError, ExtensorError
+from extensor._example import write_example
 from extensor._files import atomic_write
+from extensor.app import LogEntry, ProgressFn, analysis_document, analyze_and_coach
 from extensor.cli._app import app, console, err_console, fail, print_json
-from extensor.coach import (
-    KEY_FRAME_WIDTH_PX,
-    Coaching,
-    KeyFrame,
-    ReportFiles,
-    coach_set,
-    write_report,
-)
+from extensor.cli._log_common import open_log, resolve_profile, stored_profile
+from extensor.coach import Coaching
+from extensor.core import MISTAKES
 from extensor.core._results import Rep, SetAnalysis
-from extensor.core._timeseries import TimeSeries
-from extensor.io import detect_input_type, write_extensor_csv
-from extensor.knowledge import Exercise, load_exercise
-from extensor.video import key_frames as video_key_frames
-from extensor.video import overlay_from_run, write_annotated_video
+from extensor.io import detect_input_type
+from extensor.knowledge import load_exercise
+from extensor.progression import format_load, load_rules, parse_load
+from extensor.store import Store
 
 __all__ = ["analysis_json", "print_analysis", "print_coaching", "print_cues"]
 
@@ -50,21 +45,14 @@ TIER_STYLES: dict[str, str] = {
 }
 #: Rich style of each load decision.
 DECISION_STYLES: dict[str, str] = {
+    "stop": "bold red",
     "too_heavy": "bold red",
     "keep": "bold",
     "may_go_up": "bold green",
 }
-#: Which phase column a mistake is about (the cell is coloured when the rep shows it).
-_FAULT_COLUMN: dict[str, str] = {
-    "momentum": "lift",
-    "no_top_pause": "top",
-    "rushed_lowering": "lower",
-    "bounce": "bottom",
-    "no_settle": "bottom",
-    "past_neutral": "top_vs_neutral",
-    "partial_range": "top_vs_neutral",
-    "deep_rounding": "range",
-}
+#: Which phase column a mistake is about (the cell is coloured when the rep shows it):
+#: the first of its registry ``cells``.
+_FAULT_COLUMN: dict[str, str] = {m.id: m.cells[0] for m in MISTAKES if m.cells}
 
 
 def _fmt(value: float | None, spec: str = ".1f") -> str:
@@ -152,10 +140,11 @@ def print_analysis(
         f"{m.time_under_tension_s:.1f} s under tension · tempo spread (CV) "
         f"{_fmt(m.tempo_consistency_cv, '.2f')} · mean range {mean_range}{speed}"
     )
-    if result.not_observable:
+    blind = result.not_observable if coaching is None else coaching.not_judged
+    if blind:
         console.print(
             "[dim]not judged from this input: "
-            + ", ".join(x.replace("_", " ") for x in result.not_observable)
+            + ", ".join(x.replace("_", " ") for x in blind)
             + "[/]"
         )
     if coaching is not None:
@@ -210,9 +199,7 @@ def print_coaching(coaching: Coaching) -> None:
 
 def analysis_json(result: SetAnalysis, coaching: Coaching) -> dict[str, Any]:
     """The ``--json`` document: the analysis export with the coaching under ``"coaching"``."""
-    data = result.to_dict()
-    data["coaching"] = coaching.to_dict()
-    return data
+    return analysis_document(result, coaching)
 
 
 def _write_json(path: Path, data: dict[str, Any]) -> None:
@@ -222,24 +209,9 @@ def _write_json(path: Path, data: dict[str, Any]) -> None:
         raise fail(f"cannot write the JSON result: {err}") from None
 
 
-def _report(
-    path: Path,
-    result: SetAnalysis,
-    coaching: Coaching,
-    exercise: Exercise,
-    motion: TimeSeries,
-    key_frames: Sequence[KeyFrame] = (),
-) -> ReportFiles:
-    try:
-        return write_report(
-            path, result, coaching, exercise=exercise, motion=motion, key_frames=key_frames
-        )
-    except ExtensorError as err:
-        raise fail(f"cannot write the report: {err}") from None
-
-
-def _video_progress(enabled: bool) -> tuple[Progress | None, Callable[[int, int], None] | None]:
-    """A progress bar on stderr (frames, frames/s, time left) and the callback feeding it."""
+def _video_progress(enabled: bool) -> tuple[Progress | None, ProgressFn | None]:
+    """A progress bar on stderr (frames, frames/s, time left) and the pipeline callback
+    feeding it (:data:`extensor.app.ProgressFn`: only the video frames move the bar)."""
     if not enabled:
         return None, None
     bar = Progress(
@@ -253,8 +225,9 @@ def _video_progress(enabled: bool) -> tuple[Progress | None, Callable[[int, int]
     )
     task = bar.add_task("pose", total=None)
 
-    def update(done: int, total: int) -> None:
-        bar.update(task, completed=done, total=total or None)
+    def update(stage: str, done: int | None, total: int | None) -> None:
+        if stage == "reading" and done is not None:
+            bar.update(task, completed=done, total=total or None)
 
     return bar, update
 
@@ -318,9 +291,6 @@ def analyze(
 
     Goal and variant: the flags, else the stored profile (`extensor profile`), else settings.
     """
-    from extensor._analysis import analyze_file
-    from extensor.cli._log_cmds import save_run_to_log, stored_profile
-
     if save and load is None:
         raise fail("--save needs --load (for example --load 40kg, or --load bw)")
     try:
@@ -336,64 +306,49 @@ def analyze(
         kind = input_type or detect_input_type(input)
         if annotated is not None and kind != "video":
             raise ConfigError(f"--annotated needs a video input, got a {kind} file")
-        bar, update = _video_progress(kind == "video" and err_console.is_terminal and not quiet)
-        if update is not None:
-            options["progress"] = update
-        with bar or contextlib.nullcontext():
-            run = analyze_file(
-                input, goal=settings.goal, variant=settings.variant, input_type=kind,
-                exercise=exercise, **options,
+        bar, progress = _video_progress(kind == "video" and err_console.is_terminal and not quiet)
+        entry: LogEntry | None = None
+        store: Store | None = None
+        if save and load is not None:
+            log_settings, store = open_log(db)
+            with store:
+                current, _ = resolve_profile(store, log_settings, load_rules())
+            value, unit = parse_load(load, default_unit=current.unit)
+            entry = LogEntry(load=value, unit=unit, rpe=rpe, rir=rir, pain=pain, note=note)
+        with bar or contextlib.nullcontext(), store or contextlib.nullcontext():
+            done = analyze_and_coach(
+                input, goal=settings.goal, variant=settings.variant, exercise=exercise,
+                input_type=kind, read_options=options, report=report, annotated=annotated,
+                keypoints=keypoints, log=entry, store=store, progress=progress,
             )  # fmt: skip
-        if keypoints is not None and run.recording.info.get("kind") != "keypoints":
-            raise ConfigError("--keypoints needs a video or keypoint input")
-        coaching = coach_set(run.result, exercise=exercise, goal=settings.goal)
     except ExtensorError as err:
         raise fail(err) from None
-    result = run.result
+    result, coaching = done.result, done.coaching
     to_stdout = json_out == "-"
     if not to_stdout:
         print_analysis(result, coaching=coaching, quiet=quiet)
     if json_out and not to_stdout:
-        _write_json(Path(json_out), analysis_json(result, coaching))
+        _write_json(Path(json_out), done.to_dict())
         if not quiet:
             console.print(f"JSON written to {json_out}")
     say = (err_console if to_stdout else console).print
-    if keypoints is not None:
-        try:
-            write_extensor_csv(run.recording, keypoints)
-        except ExtensorError as err:
-            raise fail(f"cannot write the keypoints: {err}") from None
-        if not quiet:
-            say(f"Pose trace written to {keypoints}")
-    if annotated is not None:
-        try:
-            write_annotated_video(
-                input, annotated, run.recording, overlay_from_run(run, titles=_titles(exercise))
-            )
-        except ExtensorError as err:
-            raise fail(f"cannot write the annotated video: {err}") from None
-        if not quiet:
-            say(f"Annotated video written to {annotated}")
-    if report is not None:
-        frames: list[KeyFrame] = []
-        if kind == "video":
-            try:
-                frames = video_key_frames(input, run, width_px=KEY_FRAME_WIDTH_PX)
-            except ExtensorError as err:
-                say(f"[yellow]warning[/]: no key frames in the report ({escape(str(err))})")
-        files = _report(report, result, coaching, exercise, run.motion, frames)
-        if not quiet:
-            (err_console if to_stdout else console).print(
-                f"Report written to {files.report} ({files.size_bytes / 1024:.0f} KB)"
-            )
-    if save and load is not None:
-        try:
-            line = save_run_to_log(run, load=load, db=db, rpe=rpe, rir=rir, pain=pain, note=note)
-        except ExtensorError as err:
-            raise fail(err) from None
-        (err_console if to_stdout else console).print(line)
+    if keypoints is not None and not quiet:
+        say(f"Pose trace written to {keypoints}")
+    if annotated is not None and not quiet:
+        say(f"Annotated video written to {annotated}")
+    for warning in done.warnings:
+        say(f"[yellow]warning[/]: {escape(warning)}")
+    if done.report is not None and not quiet:
+        say(f"Report written to {done.report.report} ({done.report.size_bytes / 1024:.0f} KB)")
+    if done.logged is not None and entry is not None:
+        say(
+            f"Saved to the training log: {result.complete_rep_count} reps at "
+            f"{format_load(entry.load, entry.unit)} on {done.logged.day.isoformat()}, "
+            f"{len(result.clean_reps)} clean. Next: `extensor next`.",
+            markup=False,
+        )
     if to_stdout:
-        print_json(analysis_json(result, coaching))
+        print_json(done.to_dict())
 
 
 @app.command()
@@ -403,24 +358,23 @@ def demo(
     ),
 ) -> None:
     """Analyse the bundled example set, coach it, and write its report (what `make run` does)."""
-    from extensor._analysis import analyze_file
-    from extensor._example import write_example
-
     goal, variant = "hypertrophy", "45_degree_bench"
     try:
         exercise = load_exercise()
         path = write_example(out / "example-set.csv")
-        run = analyze_file(path, goal=goal, variant=variant, exercise=exercise)
-        coaching = coach_set(run.result, exercise=exercise, goal=goal)
+        done = analyze_and_coach(
+            path, goal=goal, variant=variant, exercise=exercise, report=out / "example-report.html"
+        )
     except ExtensorError as err:
         raise fail(err) from None
+    run, coaching, files = done.run, done.coaching, done.report
+    assert files is not None
     console.print(
         f"[bold]Example set[/]: synthetic keypoints, 45-degree bench, goal {goal} ({path})"
     )
     print_analysis(run.result, coaching=coaching)
     json_path = out / "example-analysis.json"
-    _write_json(json_path, analysis_json(run.result, coaching))
-    files = _report(out / "example-report.html", run.result, coaching, exercise, run.motion)
+    _write_json(json_path, done.to_dict())
     console.print(f"\nFull result: {json_path}")
     console.print(
         f"[bold]Report:[/] {files.report} ({files.size_bytes / 1024:.0f} KB; open it in a browser)"
@@ -428,7 +382,3 @@ def demo(
     console.print(
         "Next: `extensor analyze YOUR_FILE --report set.html`, `extensor plan --goal hypertrophy`."
     )
-
-
-def _titles(exercise: Exercise) -> dict[str, str]:
-    return {m.id: m.title for m in exercise.mistakes.values()}

@@ -1,3 +1,11 @@
 """Imports every module that registers commands on the app."""
 
-from extensor.cli import _analysis_cmds, _knowledge_cmds, _log_cmds, _web_cmds  # noqa: F401
+from extensor.cli import (  # noqa: F401
+    _analysis_cmds,
+    _history_cmds,
+    _knowledge_cmds,
+    _next_cmds,
+    _profile_cmds,
+    _transfer_cmds,
+    _web_cmds,
+)

@@ -30,7 +30,17 @@ from extensor.coach._report import (
     render_report,
     write_report,
 )
-from extensor.coach._verdict import DECISIONS, Decision, LoadVerdict, judge_load, too_heavy_signs
+from extensor.coach._verdict import (
+    DECISIONS,
+    Decision,
+    LoadVerdict,
+    judge_load,
+    judged_by_verdict,
+    recommend_for_set,
+    set_summary,
+    too_heavy_signs,
+    verdict_from,
+)
 
 __all__ = [
     "COACHING_SCHEMA",
@@ -50,9 +60,13 @@ __all__ = [
     "format_reps",
     "guide_path_for",
     "judge_load",
+    "judged_by_verdict",
+    "recommend_for_set",
     "render_report",
     "set_cues",
+    "set_summary",
     "too_heavy_signs",
+    "verdict_from",
     "went_well",
     "write_report",
 ]

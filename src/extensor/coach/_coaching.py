@@ -14,18 +14,23 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from extensor.coach._cues import MAX_CUES, Cue, set_cues, went_well
-from extensor.coach._verdict import LoadVerdict, judge_load
+from extensor.coach._verdict import LoadVerdict, judge_load, judged_by_verdict
 from extensor.core._results import SetAnalysis
 from extensor.knowledge import Exercise, Goal
+from extensor.progression import Profile, Rules, SessionSummary, load_rules
 
 __all__ = ["COACHING_SCHEMA", "Coaching", "coach_set"]
 
 #: Version of the ``"coaching"`` JSON layout (``docs/coaching.md``); bump on incompatible change.
-COACHING_SCHEMA = "extensor.coaching/1"
+#: 2: the verdict comes from the progression rules (``rule`` is a ``progression.toml`` rule
+#: id, new ``knowledge_rule`` and decision ``stop``).
+COACHING_SCHEMA = "extensor.coaching/2"
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,6 +49,9 @@ class Coaching:
     also_seen: tuple[Cue, ...]
     went_well: tuple[str, ...]
     verdict: LoadVerdict
+    #: Mistakes the analysis could not observe and the load verdict did not judge either
+    #: (what the report and the terminal list as "not judged from this input").
+    not_judged: tuple[str, ...] = ()
 
     @property
     def all_cues(self) -> tuple[Cue, ...]:
@@ -83,22 +91,34 @@ def coach_set(
     exercise: Exercise,
     goal: Goal | str | None = None,
     max_cues: int = MAX_CUES,
+    rules: Rules | None = None,
+    history: Sequence[SessionSummary] | None = None,
+    profile: Profile | None = None,
+    today: date | None = None,
+    pain: bool = False,
 ) -> Coaching:
     """Cues, praise and the load verdict for ``result``.
 
     ``goal`` defaults to the goal the set was analysed for (``result.goal``); pass the
-    same goal the analysis used, since the faults already reflect its tempo.
+    same goal the analysis used, since the faults already reflect its tempo. ``rules``,
+    ``history``, ``profile``, ``today`` and ``pain`` go to :func:`judge_load` (the
+    training log the set was saved in, when it was).
     """
+    the_rules = rules or load_rules()
     g = exercise.goal(result.goal if goal is None else goal) if not isinstance(goal, Goal) else goal
     cues = set_cues(result, exercise=exercise, goal=g)
-    faulty = {f.rep for f in result.faults if f.rep is not None}
-    complete = [r for r in result.reps if r.complete]
+    judged = judged_by_verdict(result, exercise=exercise, rules=the_rules)
+    verdict = judge_load(
+        result, exercise=exercise, goal=g, rules=the_rules, history=history, profile=profile,
+        today=today, pain=pain,
+    )  # fmt: skip
     return Coaching(
         goal=g,
         rep_count=len(result.reps),
-        clean_rep_count=sum(1 for r in complete if r.number not in faulty),
+        clean_rep_count=len(result.clean_reps),
         cues=cues[:max_cues],
         also_seen=cues[max_cues:],
         went_well=went_well(result, exercise=exercise, goal=g),
-        verdict=judge_load(result, exercise=exercise, goal=g),
+        verdict=verdict,
+        not_judged=tuple(m for m in result.not_observable if m not in judged),
     )

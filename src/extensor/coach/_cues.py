@@ -18,11 +18,13 @@ Pure functions: no I/O, the exercise and the goal arrive as arguments.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from extensor.core import MISTAKES, format_reps
 from extensor.core._results import Fault, SetAnalysis
+from extensor.core.mistakes import limit_text, measured_text, reps_of
 from extensor.knowledge import CATEGORIES, Exercise, Goal
 
 __all__ = [
@@ -32,13 +34,26 @@ __all__ = [
     "Cue",
     "cue_order",
     "format_reps",
+    "max_cues",
     "set_cues",
     "went_well",
 ]
 
-#: How many cues a lifter is given for one set. More than three things to change at
-#: once is more than anyone can think about during the next set.
+#: How many cues a lifter is given for one set, as in the bundled data file
+#: (``[analysis.max_cues]``). Callers holding an exercise use :func:`max_cues`, which reads
+#: a custom file's value too.
 MAX_CUES = 3
+
+
+def max_cues(exercise: Exercise, /) -> int:
+    """How many cues a lifter is shown at once, from the exercise data file.
+
+    >>> from extensor.knowledge import load_exercise
+    >>> max_cues(load_exercise()) == MAX_CUES
+    True
+    """
+    return int(exercise.analysis_param("max_cues"))
+
 
 #: Priority tiers, most urgent first: the knowledge base's categories in their own order
 #: (safety, tempo, range, position, breathing).
@@ -57,12 +72,12 @@ def cue_order(exercise: Exercise, /) -> dict[str, str]:
     return {m.id: m.category for m in ranked}
 
 
-#: Mistakes that mean a rep left the goal's tempo.
-TEMPO_MISTAKES = frozenset({"momentum", "bounce", "rushed_lowering", "no_top_pause", "no_settle"})
-#: Mistakes that mean a rep did not finish at neutral.
-TOP_MISTAKES = frozenset({"past_neutral", "partial_range"})
-#: Mistakes that mean the trunk was thrown or rebounded.
-CONTROL_MISTAKES = frozenset({"momentum", "bounce"})
+#: Mistakes that mean a rep left the goal's tempo (registry group ``tempo``).
+TEMPO_MISTAKES = MISTAKES.in_group("tempo")
+#: Mistakes that mean a rep did not finish at neutral (registry group ``top``).
+TOP_MISTAKES = MISTAKES.in_group("top")
+#: Mistakes that mean the trunk was thrown or rebounded (registry group ``control``).
+CONTROL_MISTAKES = MISTAKES.in_group("control")
 
 
 @dataclass(frozen=True, slots=True)
@@ -131,177 +146,21 @@ class Cue:
 # -- words ------------------------------------------------------------------------------
 
 
-def format_reps(numbers: Iterable[int]) -> str:
-    """Rep numbers as a lifter reads them: ``rep 2``, ``reps 3-6``, ``reps 1-3, 5 and 7``.
-
-    >>> format_reps([7, 5, 1, 2, 3])
-    'reps 1-3, 5 and 7'
-    >>> format_reps([])
-    'no rep'
-    """
-    nums = sorted(set(numbers))
-    if not nums:
-        return "no rep"
-    runs: list[tuple[int, int]] = []
-    for n in nums:
-        if runs and n == runs[-1][1] + 1:
-            runs[-1] = (runs[-1][0], n)
-        else:
-            runs.append((n, n))
-    parts = [str(a) if a == b else f"{a}-{b}" for a, b in runs]
-    word = "rep" if len(nums) == 1 else "reps"
-    if len(parts) == 1:
-        return f"{word} {parts[0]}"
-    return f"{word} {', '.join(parts[:-1])} and {parts[-1]}"
-
-
 def _cap(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
-def _num(value: float, unit: str) -> str:
-    """One value in the unit's usual precision."""
-    if unit == "fraction":
-        return f"{value:.0%}"
-    if unit == "s":
-        return f"{value:.1f}"
-    return f"{value:.0f}"
-
-
-def _values(values: Sequence[float], unit: str) -> str:
-    """``18`` when every value rounds the same, else ``18 to 20`` (no unit)."""
-    lo, hi = _num(min(values), unit), _num(max(values), unit)
-    return lo if lo == hi else f"{lo} to {hi}"
-
-
-def _with_unit(text: str, unit: str) -> str:
-    names = {"deg": " degrees", "s": " s", "deg/s": " deg/s", "fraction": ""}
-    return text + names.get(unit, f" {unit}")
-
-
-# -- evidence, one phrase per mistake --------------------------------------------------------
-
-_Phrase = Callable[[str, Sequence[Fault], Goal], str]
-
-
-def _measured(faults: Sequence[Fault]) -> str:
-    unit = faults[0].unit
-    return _with_unit(_values([f.measured for f in faults], unit), unit)
-
-
-def _limit(faults: Sequence[Fault]) -> str:
-    unit = faults[0].unit
-    return _with_unit(_num(faults[0].threshold, unit), unit)
-
-
-def _past_neutral(reps: str, faults: Sequence[Fault], goal: Goal) -> str:
-    return f"{reps} leaned {_measured(faults)} past neutral at the top (limit: {_limit(faults)})"
-
-
-def _momentum(reps: str, faults: Sequence[Fault], goal: Goal) -> str:
-    if faults[0].unit == "deg/s":
-        return f"{reps} shot up at {_measured(faults)} at peak speed (limit: {_limit(faults)})"
-    return (
-        f"{reps} snapped up in {_measured(faults)}; the {goal.name.lower()} "
-        f"target is {goal.tempo.lift_s:g} s"
-    )
-
-
-def _bounce(reps: str, faults: Sequence[Fault], goal: Goal) -> str:
-    return (
-        f"{reps} rebounded after {_measured(faults)} at the bottom; the "
-        f"{goal.name.lower()} target is a {goal.tempo.bottom_s:g} s pause"
-    )
-
-
-def _rushed_lowering(reps: str, faults: Sequence[Fault], goal: Goal) -> str:
-    return (
-        f"{reps} lowered in {_measured(faults)}; the {goal.name.lower()} "
-        f"target is {goal.tempo.lower_s:g} s"
-    )
-
-
-def _no_top_pause(reps: str, faults: Sequence[Fault], goal: Goal) -> str:
-    return (
-        f"{reps} held the top for {_measured(faults)}; the {goal.name.lower()} "
-        f"target is {goal.tempo.top_s:g} s"
-    )
-
-
-def _no_settle(reps: str, faults: Sequence[Fault], goal: Goal) -> str:
-    return (
-        f"{reps} rested {_measured(faults)} at the bottom before the next lift; the "
-        f"{goal.name.lower()} target is {goal.tempo.bottom_s:g} s"
-    )
-
-
-def _partial_range(reps: str, faults: Sequence[Fault], goal: Goal) -> str:
-    by_unit = _by_unit(faults)
-    parts = []
-    if "deg" in by_unit:
-        group = by_unit["deg"]
-        parts.append(f"stopped {_measured(group)} short of neutral (limit: {_limit(group)})")
-    if "fraction" in by_unit:
-        group = by_unit["fraction"]
-        parts.append(
-            f"covered only {_measured(group)} of the set's best range "
-            f"(at least {_limit(group)} expected)"
-        )
-    return f"{reps} " + " and ".join(parts)
-
-
-def _deep_rounding(reps: str, faults: Sequence[Fault], goal: Goal) -> str:
-    return f"{reps} went {_measured(faults)} below neutral at the bottom (limit: {_limit(faults)})"
-
-
-def _head_not_neutral(reps: str, faults: Sequence[Fault], goal: Goal) -> str:
-    return (
-        f"{reps} turned the head {_measured(faults)} away from the trunk line "
-        f"(limit: {_limit(faults)})"
-    )
-
-
-_PHRASES: dict[str, _Phrase] = {
-    "past_neutral": _past_neutral,
-    "momentum": _momentum,
-    "bounce": _bounce,
-    "rushed_lowering": _rushed_lowering,
-    "no_top_pause": _no_top_pause,
-    "no_settle": _no_settle,
-    "partial_range": _partial_range,
-    "deep_rounding": _deep_rounding,
-    "head_not_neutral": _head_not_neutral,
-}
-
-#: Mistake id -> the goal's tempo field its cue quotes as the target.
-_TEMPO_TARGET: dict[str, str] = {
-    "rushed_lowering": "lower_s",
-    "no_top_pause": "top_s",
-    "no_settle": "bottom_s",
-    "bounce": "bottom_s",
-}
-
-
-def _by_unit(faults: Sequence[Fault]) -> dict[str, list[Fault]]:
-    out: dict[str, list[Fault]] = {}
-    for f in faults:
-        out.setdefault(f.unit, []).append(f)
-    return out
-
-
 def _evidence(mistake: str, title: str, faults: Sequence[Fault], goal: Goal) -> str:
-    reps = [f.rep for f in faults if f.rep is not None]
-    who = format_reps(reps) if reps else "this set"
-    phrase = _PHRASES.get(mistake)
-    if phrase is None:
-        return f"{who}: {title.lower()}, measured {_measured(faults)} against {_limit(faults)}"
-    if mistake == "momentum" and len(_by_unit(faults)) > 1:
-        groups = _by_unit(faults)
-        return "; ".join(
-            _momentum(format_reps([f.rep for f in g if f.rep is not None]), g, goal)
-            for g in groups.values()
+    """The plug-in's evidence sentence; a generic one for a mistake no plug-in detects."""
+    who = reps_of(faults)
+    plugin = MISTAKES.get(mistake)
+    if plugin is None:
+        return (
+            f"{who}: {title.lower()}, measured {measured_text(faults)} against {limit_text(faults)}"
         )
-    return phrase(who, faults, goal)
+    t = goal.tempo
+    targets = {"lift_s": t.lift_s, "top_s": t.top_s, "lower_s": t.lower_s, "bottom_s": t.bottom_s}
+    return plugin.evidence(who, faults, goal=goal.name.lower(), targets=targets)
 
 
 # -- building cues --------------------------------------------------------------------------
@@ -331,9 +190,8 @@ def set_cues(result: SetAnalysis, /, *, exercise: Exercise, goal: Goal) -> tuple
     for mistake, faults in grouped.items():
         faults.sort(key=lambda f: (f.rep if f.rep is not None else 0, f.time))
         m = exercise.mistake(mistake)
-        target_field = _TEMPO_TARGET.get(mistake)
-        if mistake == "momentum" and faults[0].unit == "s":
-            target_field = "lift_s"
+        plugin = MISTAKES.get(mistake)
+        target_field = None if plugin is None else plugin.target_field(faults[0].unit)
         cues.append(
             Cue(
                 mistake=mistake,
@@ -385,7 +243,7 @@ def went_well(result: SetAnalysis, /, *, exercise: Exercise, goal: Goal) -> tupl
         if f.rep is not None:
             faulty.setdefault(f.rep, set()).add(f.id)
     out: list[str] = []
-    if not any(faulty.get(r.number) for r in reps):
+    if len(result.clean_reps) == total:
         out.append(f"All {total} reps were clean." if total > 1 else "The rep was clean.")
 
     if result.neutral_known and _judged(result, exercise, TOP_MISTAKES):
@@ -397,7 +255,7 @@ def went_well(result: SetAnalysis, /, *, exercise: Exercise, goal: Goal) -> tupl
             where = "on the line" if worst == "0" else f"within {worst} degrees of the line"
             out.append(f"{_cap(who)} finished at neutral, {where}.")
 
-    if _judged(result, exercise, TEMPO_MISTAKES - {"no_top_pause"}):
+    if _judged(result, exercise, MISTAKES.in_group("tempo", goal_optional=False)):
         on_tempo = [r for r in reps if not faulty.get(r.number, set()) & TEMPO_MISTAKES]
         if on_tempo:
             who = _reps_phrase([r.number for r in on_tempo], total)

@@ -42,6 +42,7 @@ from extensor.coach._svg import (
     angle_plot_svg,
     tempo_bars_svg,
 )
+from extensor.core import MISTAKES
 from extensor.core._results import Rep, SetAnalysis
 from extensor.core._timeseries import TimeSeries
 from extensor.knowledge import Exercise, render_guide
@@ -60,14 +61,9 @@ __all__ = [
 KEY_FRAME_PHASES: tuple[str, ...] = ("bottom", "top")
 _PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 
-#: Which phase column of the rep table (and tempo bar) a mistake is about.
-_FAULT_PHASE: dict[str, str] = {
-    "momentum": "lift",
-    "no_top_pause": "top",
-    "rushed_lowering": "lower",
-    "bounce": "bottom",
-    "no_settle": "bottom",
-}
+#: The rep table's phase columns (and tempo bar segments); a mistake flags the ones among
+#: its registry ``cells``.
+_PHASE_CELLS = ("lift", "top", "lower", "bottom")
 
 
 #: Width of each key frame in the report, in pixels: big enough to see the posture,
@@ -300,7 +296,7 @@ def _plot(
         return "".join(out)
     angle = np.asarray(motion.channel("extension"), dtype=float)
     svg = angle_plot_svg(
-        motion.time, angle, result.reps, _marks(result, coaching, exercise),
+        motion.time, angle, result.events, _marks(result, coaching, exercise),
         neutral_known=result.neutral_known,
     )  # fmt: skip
     legend = "".join(
@@ -325,8 +321,12 @@ def _plot(
 def _flags(result: SetAnalysis) -> dict[int, set[str]]:
     flags: dict[int, set[str]] = {}
     for f in result.faults:
-        if f.rep is not None and f.id in _FAULT_PHASE:
-            flags.setdefault(f.rep, set()).add(_FAULT_PHASE[f.id])
+        plugin = MISTAKES.get(f.id)
+        if f.rep is None or plugin is None:
+            continue
+        for cell in plugin.cells:
+            if cell in _PHASE_CELLS:
+                flags.setdefault(f.rep, set()).add(cell)
     return flags
 
 
@@ -386,9 +386,9 @@ def _table(result: SetAnalysis, exercise: Exercise) -> str:
             f"{_cell(_fmt(r.top_hold_s), 'top' in rep_flags)}"
             f"{_cell(_fmt(r.lower_s), 'lower' in rep_flags)}"
             f"{_cell(_fmt(r.bottom_settle_s), 'bottom' in rep_flags)}"
-            f"{_cell(_fmt(r.range_deg, '.0f'), bool(ids & {'partial_range', 'deep_rounding'}))}"
-            f"{_cell(_signed_top(r), bool(ids & {'past_neutral', 'partial_range'}))}"
-            f"{_cell(_fmt(r.peak_lift_velocity_dps, '.0f'), 'momentum' in ids)}"
+            f"{_cell(_fmt(r.range_deg, '.0f'), bool(ids & MISTAKES.with_cell('range')))}"
+            f"{_cell(_signed_top(r), bool(ids & MISTAKES.with_cell('top_vs_neutral')))}"
+            f"{_cell(_fmt(r.peak_lift_velocity_dps, '.0f'), bool(ids & MISTAKES.with_cell('peak_lift_speed')))}"
             + (
                 f'<td class="faults flag">{_e(names)}</td>'
                 if faults
@@ -423,12 +423,12 @@ def _frames(frames: Sequence[KeyFrame]) -> str:
     return f'<section id="frames"><h2>Key frames</h2><div class="frames">{"".join(items)}</div></section>'
 
 
-def _blind(result: SetAnalysis, exercise: Exercise) -> str:
-    if not result.not_observable:
+def _blind(coaching: Coaching, exercise: Exercise) -> str:
+    if not coaching.not_judged:
         return ""
     names = ", ".join(
         exercise.mistakes[m].title.lower() if m in exercise.mistakes else m
-        for m in result.not_observable
+        for m in coaching.not_judged
     )
     return (
         '<section id="not-judged"><h2>Not judged from this input</h2>'
@@ -481,7 +481,7 @@ def render_report(
             _tempo(result, coaching),
             _table(result, exercise),
             _frames(frames),
-            _blind(result, exercise),
+            _blind(coaching, exercise),
             guide_note,
             f"<footer>Made offline by extensor {_e(__version__)}. Faults are checked against "
             "thresholds in the exercise data file; each cue names the measured value and its limit.</footer>",

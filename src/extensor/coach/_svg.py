@@ -19,8 +19,9 @@ from itertools import pairwise
 
 import numpy as np
 
+from extensor.core import phase_spans, rep_extremes
 from extensor.core._results import Fault, Rep
-from extensor.core._timeseries import FloatArray
+from extensor.core._timeseries import Event, FloatArray
 
 __all__ = [
     "PHASE_COLORS",
@@ -126,33 +127,6 @@ def _decimate(t: FloatArray, x: FloatArray, max_points: int) -> tuple[FloatArray
     return t[idx], x[idx]
 
 
-def phase_spans(reps: Sequence[Rep]) -> list[tuple[int, str, float, float]]:
-    """(rep number, phase, start s, end s) of every phase with known ends."""
-    out: list[tuple[int, str, float, float]] = []
-    for r in reps:
-        spans: dict[str, tuple[float | None, float | None]] = {
-            "lift": (r.lift_start, r.lift_end),
-            "lower": (r.lower_start, r.lower_end),
-        }
-        if r.order == "lift_first":
-            spans["top"] = (r.lift_end, r.lower_start)
-            end = (
-                None
-                if r.lower_end is None or r.bottom_settle_s is None
-                else r.lower_end + r.bottom_settle_s
-            )
-            spans["bottom"] = (r.lower_end, end)
-        else:
-            spans["bottom"] = (r.lower_end, r.lift_start)
-            end = None if r.lift_end is None or r.top_hold_s is None else r.lift_end + r.top_hold_s
-            spans["top"] = (r.lift_end, end)
-        for phase in PHASE_NAMES:
-            a, b = spans[phase]
-            if a is not None and b is not None and b > a:
-                out.append((r.number, phase, a, b))
-    return out
-
-
 def _polyline(points: list[tuple[float, float]]) -> str:
     return " ".join(f"{_f(px)},{_f(py)}" for px, py in points)
 
@@ -160,12 +134,16 @@ def _polyline(points: list[tuple[float, float]]) -> str:
 def angle_plot_svg(
     time: FloatArray,
     angle: FloatArray,
-    reps: Sequence[Rep],
+    events: Sequence[Event],
     marks: Sequence[FaultMark],
     *,
     neutral_known: bool,
 ) -> str:
     """The trunk angle over time with phases shaded, reps numbered and faults marked.
+
+    ``events`` are the reps' phase events (``SetAnalysis.events``): each phase span is
+    shaded between its ``rep<n>:<phase>_start`` and ``_end``; the rep number sits over
+    its ``rep<n>:top``.
 
     ``angle`` is the signed extension in degrees (0 = neutral, positive = past it). The
     neutral line is drawn only when ``neutral_known``. One ``class="fault-marker"`` group
@@ -203,7 +181,7 @@ def angle_plot_svg(
     )
     # phases
     parts.append('<g class="phases">')
-    for number, phase, a, b in phase_spans(reps):
+    for number, phase, a, b in phase_spans(events):
         xa, xb = sx(max(a, t0)), sx(min(b, t1))
         parts.append(
             f'<rect class="phase phase-{phase}" x="{_f(xa)}" y="{_f(PLOT_TOP)}" '
@@ -257,11 +235,11 @@ def angle_plot_svg(
     parts.append("</g>")
     # rep numbers
     parts.append('<g class="rep-labels" font-size="12" font-weight="600" text-anchor="middle">')
-    for r in reps:
-        xx = sx(min(max(r.top_time, t0), t1))
+    for number, top_time in rep_extremes(events, "top"):
+        xx = sx(min(max(top_time, t0), t1))
         parts.append(
             f'<g class="rep-label"><circle cx="{_f(xx)}" cy="{_f(REP_LABEL_Y)}" r="9" fill="#fff" stroke="#1f2d3d"/>'
-            f'<text x="{_f(xx)}" y="{_f(REP_LABEL_Y + 4)}" fill="#1f2d3d">{r.number}</text></g>'
+            f'<text x="{_f(xx)}" y="{_f(REP_LABEL_Y + 4)}" fill="#1f2d3d">{number}</text></g>'
         )
     parts.append("</g>")
     # fault markers, on the signal at the fault's time

@@ -7,30 +7,20 @@ whose mistake the input can show; list the others as not observable.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import replace
 from typing import Any
 
 import numpy as np
 
 from extensor._errors import EmptyInputError
-from extensor.core._faults import (
-    detect_bounce,
-    detect_deep_rounding,
-    detect_head_not_neutral,
-    detect_momentum,
-    detect_no_settle,
-    detect_no_top_pause,
-    detect_partial_range,
-    detect_past_neutral,
-    detect_rushed_lowering,
-)
 from extensor.core._filters import bridge_gaps, despike, find_gaps, local_slope, smooth
-from extensor.core._params import AnalysisParams, SegmentationParams
+from extensor.core._params import AnalysisParams, SegmentationParams, VelocityLossParams
 from extensor.core._phases import reps_from_turns
 from extensor.core._results import Fault, Notice, Rep, SetAnalysis, SetMetrics
 from extensor.core._segment import find_turning_points
 from extensor.core._timeseries import FloatArray, TimeSeries
+from extensor.core.mistakes import MISTAKES
 
 __all__ = [
     "INPUT_SOURCES",
@@ -49,64 +39,6 @@ INPUT_SOURCES: dict[str, tuple[str, ...]] = {
     "encoder": ("encoder",),
     "synthetic": ("video", "encoder"),
 }
-_NEEDS_NEUTRAL = frozenset({"past_neutral", "deep_rounding"})
-_NEEDS_HEAD = frozenset({"head_not_neutral"})
-
-Detector = Callable[[Sequence[Rep], AnalysisParams], list[Fault]]
-
-
-def _detectors() -> dict[str, Detector]:
-    def p(m: str, n: str, a: AnalysisParams) -> float:
-        return a.fault_param(m, n)
-
-    return {
-        "past_neutral": lambda r, a: detect_past_neutral(
-            r, past_neutral_tolerance_deg=p("past_neutral", "past_neutral_tolerance_deg", a)
-        ),
-        "momentum": lambda r, a: detect_momentum(
-            r,
-            max_lift_velocity_dps=p("momentum", "max_lift_velocity_dps", a),
-            min_lift_duration_s=p("momentum", "min_lift_duration_s", a),
-        ),
-        "bounce": lambda r, a: detect_bounce(
-            r,
-            max_bottom_dwell_s=p("bounce", "max_bottom_dwell_s", a),
-            min_reversal_speed_dps=p("bounce", "min_reversal_speed_dps", a),
-        ),
-        "rushed_lowering": lambda r, a: detect_rushed_lowering(
-            r,
-            min_lower_fraction=p("rushed_lowering", "min_lower_fraction", a),
-            target_lower_s=a.tempo.lower_s,
-        ),
-        "no_top_pause": lambda r, a: (
-            detect_no_top_pause(
-                r,
-                min_top_hold_fraction=p("no_top_pause", "min_top_hold_fraction", a),
-                target_top_s=a.tempo.top_s,
-            )
-            if a.tempo.requires_top_pause
-            else []
-        ),
-        "partial_range": lambda r, a: detect_partial_range(
-            r,
-            max_top_shortfall_deg=p("partial_range", "max_top_shortfall_deg", a),
-            min_range_fraction=p("partial_range", "min_range_fraction", a),
-        ),
-        "no_settle": lambda r, a: detect_no_settle(
-            r, min_bottom_settle_s=p("no_settle", "min_bottom_settle_s", a)
-        ),
-        "head_not_neutral": lambda r, a: detect_head_not_neutral(
-            r, max_head_deviation_deg=p("head_not_neutral", "max_head_deviation_deg", a)
-        ),
-        "deep_rounding": lambda r, a: detect_deep_rounding(
-            r,
-            max_depth_deg=a.max_start_deviation_deg
-            + p("deep_rounding", "extra_depth_tolerance_deg", a),
-        ),
-    }
-
-
-DETECTORS: dict[str, Detector] = _detectors()
 
 
 def observable_mistakes(
@@ -119,16 +51,19 @@ def observable_mistakes(
 ) -> tuple[list[str], list[str]]:
     """(mistakes judged, mistakes not observable from this input), each sorted.
 
-    ``judgeable=False`` (a recording whose camera view or frame rate cannot support any
+    A mistake is judged when the data file says some source of this input shows it, a
+    registered plug-in detects it from that input, and the input has what the plug-in
+    needs (an absolute neutral, head points). ``judgeable=False`` (a recording whose camera view or frame rate cannot support any
     judgement) makes every mistake not observable.
     """
     sources = set(INPUT_SOURCES.get(input_kind, ())) if judgeable else set()
     judged: list[str] = []
     blind: list[str] = []
     for mistake, seen_by in params.observable_from.items():
-        ok = bool(sources & set(seen_by)) and mistake in DETECTORS
-        ok = ok and (neutral_known or mistake not in _NEEDS_NEUTRAL)
-        ok = ok and (has_head or mistake not in _NEEDS_HEAD)
+        plugin = MISTAKES.get(mistake)
+        ok = plugin is not None and bool(sources & set(seen_by) & set(plugin.inputs))
+        ok = ok and plugin is not None and (neutral_known or not plugin.needs_neutral)
+        ok = ok and plugin is not None and (has_head or not plugin.needs_head)
         (judged if ok else blind).append(mistake)
     return sorted(judged), sorted(blind)
 
@@ -252,9 +187,11 @@ def finalize_analysis(
     )
     faults: list[Fault] = []
     for mistake in judged:
-        faults += DETECTORS[mistake](numbered, params)
-    faults = _drop_overlaps(faults)
-    partial = {f.rep for f in faults if f.id == "partial_range"}
+        plugin = MISTAKES[mistake]
+        if plugin.applies(params):
+            faults += plugin.detect(numbered, params)
+    faults = _drop_superseded(faults)
+    partial = {f.rep for f in faults if MISTAKES[f.id].marks_partial}
     final = [replace(r, partial=r.number in partial) for r in numbered]
     out = list(notices)
     if not final and spread_deg < seg.min_rep_range_deg:
@@ -292,7 +229,7 @@ def finalize_analysis(
         faults=tuple(faults),
         not_observable=tuple(blind),
         notices=tuple(out),
-        metrics=set_metrics(final, duration_s=duration_s),
+        metrics=set_metrics(final, duration_s=duration_s, velocity_loss=params.velocity_loss),
         goal=params.goal,
         variant=params.variant,
         input_kind=input_kind,
@@ -308,21 +245,28 @@ _INFO_KEYS = (
 )  # fmt: skip
 
 
-def _drop_overlaps(faults: list[Fault]) -> list[Fault]:
-    """A bounce already says the rep did not settle: keep one fault per cause."""
-    bounced = {f.rep for f in faults if f.id == "bounce"}
-    return [f for f in faults if not (f.id == "no_settle" and f.rep in bounced)]
+def _drop_superseded(faults: list[Fault]) -> list[Fault]:
+    """Keep one fault per cause: drop a fault on a rep where a mistake superseding it fired."""
+    fired = {(f.id, f.rep) for f in faults}
+    return [
+        f
+        for f in faults
+        if not any((m.id, f.rep) in fired for m in MISTAKES if f.id in m.supersedes)
+    ]
 
 
-def set_metrics(reps: Sequence[Rep], *, duration_s: float) -> SetMetrics:
+def set_metrics(
+    reps: Sequence[Rep], *, duration_s: float, velocity_loss: VelocityLossParams
+) -> SetMetrics:
     """Set-level numbers: counts, tempo consistency, velocity loss, time under tension."""
     complete = [r for r in reps if r.complete]
     durations = np.array([r.duration for r in complete])
     cv = float(durations.std() / durations.mean()) if durations.size >= 2 else None
     speeds = [r.peak_lift_velocity_dps for r in complete if r.peak_lift_velocity_dps]
     loss = None
-    if len(speeds) >= 4:
-        first, last = np.mean(speeds[:2]), np.mean(speeds[-2:])
+    n = velocity_loss.reps
+    if len(speeds) >= velocity_loss.min_reps:
+        first, last = np.mean(speeds[:n]), np.mean(speeds[-n:])
         loss = float(100.0 * (first - last) / first)
     return SetMetrics(
         rep_count=len(reps),

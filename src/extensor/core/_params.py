@@ -12,7 +12,13 @@ from dataclasses import dataclass, field
 
 from extensor._errors import KnowledgeBaseError
 
-__all__ = ["AnalysisParams", "SegmentationParams", "TempoTarget"]
+__all__ = [
+    "AnalysisParams",
+    "ConfidenceCurve",
+    "SegmentationParams",
+    "TempoTarget",
+    "VelocityLossParams",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,6 +56,27 @@ class TempoTarget:
 
 
 @dataclass(frozen=True, slots=True)
+class ConfidenceCurve:
+    """How a fault's confidence grows with its margin past the threshold.
+
+    ``at_threshold`` (fraction) is the confidence of a value right at the threshold; it
+    approaches 1 as ``1 - exp(-growth_per_scale * margin / scale)``.
+    """
+
+    at_threshold: float
+    growth_per_scale: float
+
+
+@dataclass(frozen=True, slots=True)
+class VelocityLossParams:
+    """Velocity loss: mean peak lift speed of the last ``reps`` against the first ``reps``,
+    given when the set has at least ``min_reps`` complete reps."""
+
+    reps: int
+    min_reps: int
+
+
+@dataclass(frozen=True, slots=True)
 class AnalysisParams:
     """Everything one analysis needs besides the signal."""
 
@@ -61,6 +88,8 @@ class AnalysisParams:
     observable_from: Mapping[str, tuple[str, ...]]
     #: deepest usual start of a rep for the variant, degrees below neutral
     max_start_deviation_deg: float
+    confidence: ConfidenceCurve
+    velocity_loss: VelocityLossParams
     goal: str = "hypertrophy"
     variant: str = "45_degree_bench"
     titles: Mapping[str, str] = field(default_factory=dict)

@@ -8,10 +8,28 @@ degrees, times in seconds from the start of the recording, speeds in degrees/sec
 from __future__ import annotations
 
 import math
+import re
+from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-__all__ = ["SCHEMA_VERSION", "Fault", "Notice", "Rep", "SetAnalysis", "SetMetrics"]
+from extensor.core._timeseries import Event
+
+__all__ = [
+    "PHASES",
+    "SCHEMA_VERSION",
+    "Fault",
+    "Notice",
+    "Rep",
+    "SetAnalysis",
+    "SetMetrics",
+    "phase_spans",
+    "rep_events",
+    "rep_extremes",
+]
+
+#: The phases of a rep, in the order a rep that starts at the bottom goes through them.
+PHASES: tuple[str, ...] = ("lift", "top", "lower", "bottom")
 
 #: Version of the JSON layout; bump on any incompatible change.
 SCHEMA_VERSION = "extensor.set_analysis/1"
@@ -83,7 +101,12 @@ class Notice:
 
 @dataclass(frozen=True, slots=True)
 class SetMetrics:
-    """Numbers about the whole set."""
+    """Numbers about the whole set.
+
+    ``rep_count`` counts every rep found, the one the recording cuts off included;
+    ``full_rep_count`` the complete reps that were not partial (they reached the top of the
+    range). A *clean* rep is another thing, about faults: see :attr:`SetAnalysis.clean_reps`.
+    """
 
     rep_count: int
     full_rep_count: int
@@ -111,6 +134,11 @@ class SetAnalysis:
     source: str | None = None
     info: dict[str, Any] = field(default_factory=dict)
 
+    @property
+    def events(self) -> tuple[Event, ...]:
+        """The reps and their phases as events (see :func:`rep_events`), in time order."""
+        return tuple(sorted(rep_events(self.reps)))
+
     def faults_of(self, fault_id: str) -> list[Fault]:
         """Every fault with id ``fault_id``."""
         return [f for f in self.faults if f.id == fault_id]
@@ -118,6 +146,21 @@ class SetAnalysis:
     def reps_with(self, fault_id: str) -> list[int]:
         """Rep numbers that show fault ``fault_id``, sorted."""
         return sorted({f.rep for f in self.faults if f.id == fault_id and f.rep is not None})
+
+    @property
+    def clean_reps(self) -> tuple[int, ...]:
+        """Numbers of the clean reps: complete reps that no fault names.
+
+        The one definition of a clean rep, used by the coaching, the training log and the
+        load verdict. A partial rep carries a range fault, so it is never clean.
+        """
+        faulty = {f.rep for f in self.faults if f.rep is not None}
+        return tuple(r.number for r in self.reps if r.complete and r.number not in faulty)
+
+    @property
+    def complete_rep_count(self) -> int:
+        """Reps the recording holds from start to end (partial ones included)."""
+        return sum(1 for r in self.reps if r.complete)
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON export (plain types only; NaN becomes None)."""
@@ -136,6 +179,81 @@ class SetAnalysis:
             "info": self.info,
         }
         return _clean(out)  # type: ignore[no-any-return]
+
+
+def _phase_bounds(r: Rep) -> dict[str, tuple[float | None, float | None]]:
+    """(start, end) of each phase of one rep; a hold at the rep's far end runs to its close."""
+    spans: dict[str, tuple[float | None, float | None]] = {
+        "lift": (r.lift_start, r.lift_end),
+        "lower": (r.lower_start, r.lower_end),
+    }
+    if r.order == "lift_first":
+        spans["top"] = (r.lift_end, r.lower_start)
+        settle = r.bottom_settle_s
+        end = None if r.lower_end is None or settle is None else r.lower_end + settle
+        spans["bottom"] = (r.lower_end, end)
+    else:
+        spans["bottom"] = (r.lower_end, r.lift_start)
+        hold = r.top_hold_s
+        spans["top"] = (
+            r.lift_end,
+            None if r.lift_end is None or hold is None else r.lift_end + hold,
+        )
+    return spans
+
+
+def rep_events(reps: Iterable[Rep]) -> list[Event]:
+    """Each rep as events in Kinetics Toolkit's style, named ``rep<n>:<what>``.
+
+    ``<what>`` is ``start``, ``end``, ``top`` and ``bottom`` (the extremes), and
+    ``<phase>_start`` / ``<phase>_end`` for each phase of :data:`PHASES` whose both ends
+    are in the recording. The bottom pause of a rep that starts at the bottom lasts
+    until the next lift; the top hold of a rep that starts at the top until the next
+    lowering.
+
+    >>> from extensor.core._synthetic import make_rep
+    >>> [e.name for e in rep_events([make_rep(number=2)])][:4]
+    ['rep2:start', 'rep2:end', 'rep2:top', 'rep2:bottom']
+    """
+    out: list[Event] = []
+    for r in reps:
+        p = f"rep{r.number}:"
+        out += [Event(r.start, p + "start"), Event(r.end, p + "end")]
+        out += [Event(r.top_time, p + "top"), Event(r.bottom_time, p + "bottom")]
+        bounds = _phase_bounds(r)
+        for phase in PHASES:
+            a, b = bounds[phase]
+            if a is not None and b is not None and b > a:
+                out += [Event(a, f"{p}{phase}_start"), Event(b, f"{p}{phase}_end")]
+    return out
+
+
+_PHASE_EVENT = re.compile(r"^rep(\d+):(" + "|".join(PHASES) + r")_(start|end)$")
+
+
+def phase_spans(events: Sequence[Event]) -> list[tuple[int, str, float, float]]:
+    """(rep number, phase, start s, end s) of every phase found in ``events``, by rep and phase.
+
+    >>> from extensor.core._synthetic import make_rep
+    >>> [(n, p) for n, p, _, _ in phase_spans(rep_events([make_rep()]))]
+    [(1, 'lift'), (1, 'top'), (1, 'lower'), (1, 'bottom')]
+    """
+    starts: dict[tuple[int, str], float] = {}
+    ends: dict[tuple[int, str], float] = {}
+    for e in events:
+        m = _PHASE_EVENT.match(e.name)
+        if m:
+            key = (int(m.group(1)), m.group(2))
+            (starts if m.group(3) == "start" else ends)[key] = e.time
+    keys = sorted(starts.keys() & ends.keys(), key=lambda k: (k[0], PHASES.index(k[1])))
+    return [(n, ph, starts[(n, ph)], ends[(n, ph)]) for n, ph in keys]
+
+
+def rep_extremes(events: Sequence[Event], which: str) -> list[tuple[int, float]]:
+    """(rep number, time) of each rep's ``top`` or ``bottom`` event, by rep."""
+    pat = re.compile(rf"^rep(\d+):{which}$")
+    found = [(int(m.group(1)), e.time) for e in events if (m := pat.match(e.name))]
+    return sorted(found)
 
 
 def _clean(value: Any) -> Any:

@@ -9,12 +9,14 @@ rules, equipment, FAQ and safety rules.
 >>> ex = load_exercise()
 >>> ex.name, ex.overview.primary_muscle
 ('Lever Back Extension', 'Erector spinae')
->>> ex.mistake("momentum").detection.params["max_lift_velocity_dps"].unit
-'deg/s'
+>>> ex.mistake("ribs_flared").observable_from
+()
+>>> ex.analysis["min_rep_range_deg"].unit
+'deg'
 >>> plan = make_plan(ex, "hypertrophy", weeks=2)
 >>> [(w.sets, w.reps, w.tempo.lower_s) for w in plan.weeks]
 [(3, 10, 2.5), (3, 12, 2.5)]
->>> "id=\\"mistake-bounce\\"" in render_guide(ex, fmt="html")
+>>> "id=\\"mistake-ribs_flared\\"" in render_guide(ex, fmt="html")
 True
 """
 

@@ -55,8 +55,8 @@ def load_exercise(name: str = DEFAULT_EXERCISE, *, path: Path | None = None) -> 
 
     Every problem raises :class:`~extensor._errors.KnowledgeBaseError` whose message names
     the file, the field path and what is wrong, for example
-    ``"<file>: mistakes.bounce.detection.params.max_bottom_dwell_s.unit: must be one of
-    deg, s, deg/s, fraction, Hz, count, got 'sec'"``.
+    ``"<file>: mistakes.<id>.detection.params.<name>.unit: must be one of
+    deg, s, deg/s, fraction, percent, ratio, Hz, count, px, got 'sec'"``.
     """
     if path is not None:
         source = str(path)
@@ -102,7 +102,7 @@ def format_validation_error(err: ValidationError) -> str:
     ...     Param(value=1.0, unit="sec", reason="why")
     ... except ValidationError as err:
     ...     print(format_validation_error(err))
-    unit: must be one of deg, s, deg/s, fraction, Hz, count, px, got 'sec'
+    unit: must be one of deg, s, deg/s, fraction, percent, ratio, Hz, count, px, got 'sec'
     """
     errors = err.errors()
     first = errors[0]

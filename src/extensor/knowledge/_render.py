@@ -2,7 +2,7 @@
 
 The guide is first built as a flat list of neutral blocks (headings, paragraphs, lists,
 tables); one small writer per format turns the blocks into a string. Every list item that
-can be linked to has an anchor (``step-reach_neutral``, ``mistake-bounce``, ...) and every
+can be linked to has an anchor (``step-reach_neutral``, ``mistake-ribs_flared``, ...) and every
 section's anchor is its id, so a mistake's ``guide_section`` is a working ``#link`` in HTML.
 
 >>> from extensor.knowledge import load_exercise

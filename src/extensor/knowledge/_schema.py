@@ -27,6 +27,7 @@ from pydantic import (
 )
 
 from extensor._errors import KnowledgeBaseError
+from extensor.core import MISTAKES
 
 __all__ = [
     "CATEGORIES",
@@ -83,7 +84,7 @@ Id = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9_]*$")]
 #: Prose: whitespace is collapsed to single spaces; must not be empty.
 Text = Annotated[str, AfterValidator(_collapse)]
 
-Unit = Literal["deg", "s", "deg/s", "fraction", "Hz", "count", "px"]
+Unit = Literal["deg", "s", "deg/s", "fraction", "percent", "ratio", "Hz", "count", "px"]
 Observable = Literal["video", "imu", "encoder"]
 Category = Literal["safety", "tempo", "range", "position", "breathing"]
 LevelId = Literal["beginner", "intermediate", "advanced"]
@@ -115,18 +116,14 @@ LEVEL_IDS: tuple[str, ...] = get_args(LevelId)
 #: Guide sections in the order they are rendered.
 SECTION_IDS: tuple[str, ...] = get_args(SectionId)
 
-#: Detection parameters the analysis reads by name: mistake id -> parameter -> unit.
+#: Detection parameters the analysis reads by name: mistake id -> parameter -> unit, as
+#: each registered mistake plug-in declares them (``extensor.core.MISTAKES``).
 REQUIRED_DETECTION_PARAMS: Mapping[str, Mapping[str, str]] = {
-    "past_neutral": {"past_neutral_tolerance_deg": "deg"},
-    "momentum": {"max_lift_velocity_dps": "deg/s", "min_lift_duration_s": "s"},
-    "bounce": {"max_bottom_dwell_s": "s", "min_reversal_speed_dps": "deg/s"},
-    "rushed_lowering": {"min_lower_fraction": "fraction"},
-    "no_top_pause": {"min_top_hold_fraction": "fraction"},
-    "partial_range": {"max_top_shortfall_deg": "deg", "min_range_fraction": "fraction"},
-    "no_settle": {"min_bottom_settle_s": "s"},
-    "head_not_neutral": {"max_head_deviation_deg": "deg"},
-    "deep_rounding": {"extra_depth_tolerance_deg": "deg"},
+    m.id: dict(m.params) for m in MISTAKES
 }
+
+#: The data file layout this code reads; files of an older layout fail with how to upgrade.
+SCHEMA_VERSION = 2
 
 #: Segmentation parameters the analysis reads by name: parameter -> unit.
 REQUIRED_ANALYSIS_PARAMS: Mapping[str, str] = {
@@ -155,6 +152,11 @@ REQUIRED_ANALYSIS_PARAMS: Mapping[str, str] = {
     "camera_min_visible_share": "fraction",
     "camera_min_short_side_px": "px",
     "camera_max_gap_intervals": "count",
+    "confidence_at_threshold": "fraction",
+    "confidence_growth_per_scale": "ratio",
+    "velocity_loss_reps": "count",
+    "min_velocity_loss_reps": "count",
+    "max_cues": "count",
 }
 
 
@@ -233,6 +235,8 @@ class Param(_Model):
             raise ValueError(f"value must be a finite number >= 0, got {self.value}")
         if self.unit == "fraction" and self.value > 1:
             raise ValueError(f"value must be between 0 and 1 for a fraction, got {self.value}")
+        if self.unit == "percent" and self.value > 100:
+            raise ValueError(f"value must be between 0 and 100 for a percent, got {self.value}")
         return self
 
 
@@ -508,9 +512,13 @@ class Exercise(_Model):
     >>> ex = load_exercise()
     >>> ex.variant("seated_lever_machine").neutral_reference
     'trunk_vertical'
-    >>> ex.mistake("bounce").detection.params["max_bottom_dwell_s"].unit
-    's'
-    >>> ex.param("bounce", "max_bottom_dwell_s") == ex.detection_values()["bounce"]["max_bottom_dwell_s"]
+    >>> ex.mistake("ribs_flared").detection is None
+    True
+    >>> m = next(iter(MISTAKES))
+    >>> name = next(iter(m.params))
+    >>> ex.mistake(m.id).detection.params[name].unit == m.params[name]
+    True
+    >>> ex.param(m.id, name) == ex.detection_values()[m.id][name]
     True
     >>> ex.goal("nap")
     Traceback (most recent call last):
@@ -518,7 +526,7 @@ class Exercise(_Model):
     extensor._errors.KnowledgeBaseError: unknown goal 'nap' for lever_back_extension; choose one of: endurance, strength, hypertrophy, warm_up, technique
     """
 
-    schema_version: Literal[1]
+    schema_version: Literal[2]
     id: Id
     name: Text
     summary: Text
@@ -547,9 +555,16 @@ class Exercise(_Model):
     @model_validator(mode="before")
     @classmethod
     def _ids_from_keys(cls, data: Any) -> Any:
-        """Tables keyed by id (``[mistakes.bounce]``) get that key as their ``id``."""
+        """Tables keyed by id (``[mistakes.<id>]``) get that key as their ``id``."""
         if not isinstance(data, dict):
             return data
+        old = data.get("schema_version")
+        if isinstance(old, int) and old < SCHEMA_VERSION:
+            raise ValueError(
+                f"schema_version must be {SCHEMA_VERSION}, got {old}: add the confidence, "
+                "velocity-loss and cue-count parameters (see docs/new-mistake.md, 'Upgrading "
+                "an exercise file')"
+            )
         data = dict(data)
         for name in _KEYED:
             table = data.get(name)
@@ -617,13 +632,26 @@ class Exercise(_Model):
                 inputs = list(mistake.observable_from)
                 yield f"{path}.observable_from: must not repeat an input, got {inputs}"
 
-        for mid, params in REQUIRED_DETECTION_PARAMS.items():
+        for plugin in MISTAKES:
+            mid, path = plugin.id, f"mistakes.{plugin.id}"
             found = self.mistakes.get(mid)
             if found is None:
-                yield f"mistakes.{mid}: required mistake is missing (the analysis detects it)"
+                yield f"{path}: required mistake is missing (the analysis detects it)"
                 continue
             have = found.detection.params if found.detection else {}
-            yield from _required_params(f"mistakes.{mid}.detection.params", have, params)
+            yield from _required_params(f"{path}.detection.params", have, plugin.params)
+            for name in have:
+                if name not in plugin.params:
+                    yield (
+                        f"{path}.detection.params.{name}: unknown parameter; the detector "
+                        f"reads {', '.join(plugin.params)}"
+                    )
+            for source in found.observable_from:
+                if source not in plugin.inputs:
+                    yield (
+                        f"{path}.observable_from: the detector cannot see it from {source!r}; "
+                        f"it works from {', '.join(plugin.inputs)}"
+                    )
         yield from _required_params("analysis", self.analysis, REQUIRED_ANALYSIS_PARAMS)
 
     def _references(

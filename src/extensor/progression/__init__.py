@@ -13,12 +13,15 @@ a :class:`Profile`, and returns a :class:`Recommendation` naming the rule that d
 
 from extensor.progression._engine import Recommendation, pick_focus, recommend, reduce_load
 from extensor.progression._rules import (
+    ACTION_DECISIONS,
     ACTION_PARAMS,
     ACTIONS,
     CONDITION_PARAMS,
     CONDITIONS,
     FIXED_FIELDS,
+    SET_FIELDS,
     TEMPLATE_FIELDS,
+    Decision,
     Rule,
     RuleParam,
     Rules,
@@ -46,15 +49,18 @@ from extensor.progression._units import (
 
 __all__ = [
     "ACTIONS",
+    "ACTION_DECISIONS",
     "ACTION_PARAMS",
     "CONDITIONS",
     "CONDITION_PARAMS",
     "FIXED_FIELDS",
     "LB_IN_KG",
     "LOAD_UNITS",
+    "SET_FIELDS",
     "SET_SOURCES",
     "TEMPLATE_FIELDS",
     "Best",
+    "Decision",
     "LoadUnit",
     "PersonalBests",
     "Profile",

@@ -28,7 +28,7 @@ from typing import Any
 
 from extensor._errors import KnowledgeBaseError
 from extensor.knowledge import Exercise, Goal
-from extensor.progression._rules import TEMPLATE_FIELDS, Rule, Rules
+from extensor.progression._rules import SET_FIELDS, TEMPLATE_FIELDS, Decision, Rule, Rules
 from extensor.progression._summary import Profile, SessionSummary, SetSummary
 from extensor.progression._units import format_load
 
@@ -64,6 +64,12 @@ class Recommendation:
     as_of: date
     based_on: date | None
     evidence: Mapping[str, Any] = field(default_factory=dict)
+    #: The one-set verdict of the same rule: its decision, reason and action (the rule's
+    #: ``set_reason`` / ``set_action``, else ``reason`` / ``message``) and guide anchor.
+    decision: Decision = "keep"
+    set_reason: str = ""
+    set_action: str = ""
+    guide_anchor: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """Plain types for JSON."""
@@ -83,6 +89,7 @@ class Recommendation:
             "as_of": self.as_of.isoformat(),
             "based_on": None if self.based_on is None else self.based_on.isoformat(),
             "evidence": dict(self.evidence),
+            "decision": self.decision,
         }
 
 
@@ -172,9 +179,9 @@ class _Context:
         return s.clean_reps >= s.reps
 
     def clean_count(self, s: SetSummary) -> int:
-        if s.clean_reps is None:
+        if s.clean_count is None:
             return s.reps if self.rules.quality.unrated_sets_count_as_clean and not s.faults else 0
-        return min(s.clean_reps, s.reps)
+        return s.clean_count
 
     def score(self, session: SessionSummary) -> int:
         """Clean reps over the working sets: what has to grow for a session to count as progress."""
@@ -224,6 +231,16 @@ class _Context:
         last = self.last_relevant
         return [] if last is None else list(last.faults)
 
+    def too_heavy_faults(self) -> list[str]:
+        """Faults of the last session whose mistake is a sign of too much load."""
+        signs = {m.id for m in self.exercise.mistakes.values() if m.load_too_heavy_sign}
+        return [f for f in self.faults() if f in signs]
+
+    def no_complete_rep(self) -> bool:
+        """The last set was analysed and holds no complete rep."""
+        last = self.last_relevant
+        return last is not None and last.sets[-1].rated and last.sets[-1].reps == 0
+
     def planned_sets(self) -> int:
         rng = self.goal.sets
         last = self.last_relevant
@@ -251,7 +268,10 @@ _CONDITIONS: dict[str, _ConditionFn] = {
     "after_break": lambda ctx, rule: (ctx.days_since() or 0) > _param(rule, "days"),
     "clean_at_top_of_range": lambda ctx, rule: ctx.clean_at_top(),
     "stalled": lambda ctx, rule: ctx.stalled_sessions() >= _param(rule, "sessions"),
+    "no_complete_rep": lambda ctx, rule: ctx.no_complete_rep(),
+    "too_heavy_signs": lambda ctx, rule: bool(ctx.too_heavy_faults()),
     "faults_in_last_session": lambda ctx, rule: bool(ctx.faults()),
+    "goal_keeps_load": lambda ctx, rule: not ctx.goal.progresses_load,
     "always": lambda ctx, rule: True,
 }
 
@@ -279,20 +299,29 @@ def _act(ctx: _Context, rule: Rule) -> _Plan:
         )
         return _Plan(None, None, None, lighter_load=lighter)
     last = ctx.last_relevant
-    if current is None or (last is None and rule.action in ("fix_fault", "add_reps")):
+    if current is None or (last is None and rule.action in ("fix_fault", "add_reps", "keep_load")):
         raise KnowledgeBaseError(
             f"progression rule {rule.id!r} (action {rule.action}) matched before anything was "
             "logged; put the no_history rule before it",
         )
     if rule.action == "reduce_load":
         new = reduce_load(current, fraction=_param(rule, "fraction"), increment=inc)
-        return _Plan(new, ctx.planned_sets(), goal.reps.min)
+        focus = None
+        if rule.condition == "too_heavy_signs":
+            focus = pick_focus(
+                ctx.too_heavy_faults(), exercise=ctx.exercise, priority=ctx.rules.fault_priority
+            )
+        return _Plan(new, ctx.planned_sets(), goal.reps.min, focus=focus)
     if rule.action == "add_increment":
         return _Plan(current + inc, ctx.planned_sets(), goal.reps.min)
     assert last is not None  # checked above
     working = ctx.working_sets(last)
-    if rule.action == "fix_fault":
-        focus = pick_focus(ctx.faults(), exercise=ctx.exercise, priority=ctx.rules.fault_priority)
+    if rule.action in ("fix_fault", "keep_load"):
+        focus = (
+            pick_focus(ctx.faults(), exercise=ctx.exercise, priority=ctx.rules.fault_priority)
+            if rule.action == "fix_fault"
+            else None
+        )
         reps = ctx.clamp_reps(max((s.reps for s in working), default=goal.reps.min))
         return _Plan(current, ctx.planned_sets(), reps, focus=focus)
     # add_reps: one more clean rep than the best working set, inside the goal's range
@@ -347,8 +376,12 @@ def recommend(
     exercise: Exercise,
     *,
     today: date,
+    set_values: Mapping[str, str] | None = None,
 ) -> Recommendation:
     """The recommendation for the next session, from the first rule whose condition holds.
+
+    ``set_values`` fills the :data:`~extensor.progression.SET_FIELDS` placeholders of the
+    rule's one-set verdict texts (``-`` when not given).
 
     ``history`` may come in any order; sessions after ``today`` and sessions without sets
     are ignored. Load progression looks only at sets on ``profile.variant``; pain and
@@ -392,6 +425,10 @@ def recommend(
         "cue": mistake.cue if mistake else "-",
         "fixed": _fixed_text(ctx, focus) if focus else "-",
         "start_load": exercise.plan.start_load,
+        "goal_id": goal.id,
+        "load_note": goal.load_note,
+        "knowledge_action": _knowledge_action(exercise, rule),
+        "judged_cue": _judged_cue(exercise, rule),
     }
     assert set(values) == set(TEMPLATE_FIELDS)
     values.update({name: str(p) for name, p in rule.params.items()})
@@ -400,6 +437,8 @@ def recommend(
     if rule.action == "stop":
         details += [_fill(t, values) for t in rules.regressions]
         details.append(rules.referral)
+    verdict_values = {**dict.fromkeys(SET_FIELDS, "-"), **(set_values or {}), **values}
+    anchor = rule.guide_anchor or ("progression" if rule.knowledge_rule else None)
     evidence: dict[str, Any] = {
         "sessions": len(sessions),
         "sessions_on_variant": len(relevant),
@@ -424,7 +463,25 @@ def recommend(
         as_of=today,
         based_on=None if ctx.last is None else ctx.last.day,
         evidence=evidence,
+        decision=rule.decision,
+        set_reason=_fill(rule.set_reason or rule.reason, verdict_values),
+        set_action=_fill(rule.set_action or rule.message, verdict_values),
+        guide_anchor=None if anchor is None else _fill(anchor, verdict_values),
     )
+
+
+def _knowledge_action(exercise: Exercise, rule: Rule) -> str:
+    for kb in exercise.progression:
+        if kb.id == rule.knowledge_rule:
+            return kb.action
+    return "-"
+
+
+def _judged_cue(exercise: Exercise, rule: Rule) -> str:
+    for mid in rule.judges:
+        if mid in exercise.mistakes:
+            return exercise.mistakes[mid].cue
+    return "-"
 
 
 def _share_text(ctx: _Context) -> str:

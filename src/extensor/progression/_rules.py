@@ -42,13 +42,16 @@ from extensor.knowledge import CATEGORIES, Exercise, format_validation_error
 
 __all__ = [
     "ACTIONS",
+    "ACTION_DECISIONS",
     "ACTION_PARAMS",
     "CONDITIONS",
     "CONDITION_PARAMS",
     "FIXED_FIELDS",
+    "SET_FIELDS",
     "TEMPLATE_FIELDS",
     "Action",
     "Condition",
+    "Decision",
     "Quality",
     "Rule",
     "RuleParam",
@@ -64,16 +67,34 @@ Condition = Literal[
     "after_break",
     "clean_at_top_of_range",
     "stalled",
+    "no_complete_rep",
+    "too_heavy_signs",
     "faults_in_last_session",
+    "goal_keeps_load",
     "always",
 ]
-Action = Literal["start", "stop", "reduce_load", "add_increment", "fix_fault", "add_reps"]
+Action = Literal[
+    "start", "stop", "reduce_load", "add_increment", "fix_fault", "add_reps", "keep_load"
+]
+Decision = Literal["too_heavy", "keep", "may_go_up", "stop"]
 ParamUnit = Literal["sessions", "days", "fraction", "kg", "lb"]
 
 #: Condition names a rule may use, in no particular order.
 CONDITIONS: tuple[str, ...] = get_args(Condition)
 #: Action names a rule may use.
 ACTIONS: tuple[str, ...] = get_args(Action)
+
+#: The load decision of one set (``extensor analyze``, the report, the web page) each
+#: action stands for: the set verdict and the next-session advice come from the same rule.
+ACTION_DECISIONS: Mapping[str, Decision] = {
+    "start": "keep",
+    "stop": "stop",
+    "reduce_load": "too_heavy",
+    "add_increment": "may_go_up",
+    "fix_fault": "keep",
+    "add_reps": "keep",
+    "keep_load": "keep",
+}
 
 #: Parameters each condition reads by name -> unit.
 CONDITION_PARAMS: Mapping[str, Mapping[str, str]] = {
@@ -113,6 +134,21 @@ TEMPLATE_FIELDS: Mapping[str, str] = {
     "cue": "the short cue for that fault",
     "fixed": "what a fixed fault looks like (from [fixed_when])",
     "start_load": "the exercise file's advice on a first load",
+    "goal_id": "the goal's id, for example 'hypertrophy'",
+    "load_note": "the goal's note on load (its `load_note` in the exercise file)",
+    "knowledge_action": "the action text of the rule's knowledge_rule in the exercise file",
+    "judged_cue": "the cue of the first mistake the rule judges (its `judges` list)",
+}
+#: Placeholders of the one-set verdict templates (``set_reason``, ``set_action``,
+#: ``guide_anchor``), filled from the analysed set, besides :data:`TEMPLATE_FIELDS`.
+SET_FIELDS: Mapping[str, str] = {
+    "signs": "what the reps that show a too-heavy sign did, for example 'Reps 6-8 lost the "
+    "neutral line at the top'",
+    "faulty_reps": "the reps with a fault, for example 'Reps 3-4'",
+    "fault_titles": "the titles of the faults seen, lower case, comma separated",
+    "full_reps": "complete reps that were not partial",
+    "caveat": "the [verdict] unjudged_sign text for each too-heavy sign this input could not "
+    "show, or nothing",
 }
 #: Placeholders a ``[fixed_when]`` template may use, besides the detection parameters
 #: of its mistake (``{min_lift_duration_s}``...).
@@ -205,6 +241,20 @@ class Rule(_Model):
     message: Template
     reason: Template
     knowledge_rule: Id | None = None
+    #: The one-set verdict's texts; without them it says ``reason`` and ``message``.
+    set_reason: Template | None = None
+    set_action: Template | None = None
+    #: The guide anchor that explains the rule (default ``progression`` when the rule
+    #: has a knowledge_rule).
+    guide_anchor: Template | None = None
+    #: Mistakes of the exercise file this rule judges (not observed rep by rep, so the
+    #: report must not list them as "not judged").
+    judges: tuple[Id, ...] = ()
+
+    @property
+    def decision(self) -> Decision:
+        """The one-set load decision this rule stands for (:data:`ACTION_DECISIONS`)."""
+        return ACTION_DECISIONS[self.action]
 
     @model_validator(mode="after")
     def _check(self) -> Rule:
@@ -236,6 +286,28 @@ class Rule(_Model):
                     f"{what}: unknown placeholder(s) {', '.join(sorted(unknown))}; "
                     f"known: {', '.join(sorted(allowed))}"
                 )
+        allowed |= set(SET_FIELDS)
+        for what in ("set_reason", "set_action", "guide_anchor"):
+            text = getattr(self, what)
+            unknown = set() if text is None else template_fields(text) - allowed
+            if unknown:
+                raise ValueError(
+                    f"{what}: unknown placeholder(s) {', '.join(sorted(unknown))}; "
+                    f"known: {', '.join(sorted(allowed))}"
+                )
+        return self
+
+
+class VerdictTexts(_Model):
+    """Texts of the one-set verdict shared by every rule."""
+
+    unjudged_sign: Template
+
+    @model_validator(mode="after")
+    def _check(self) -> VerdictTexts:
+        unknown = template_fields(self.unjudged_sign) - {"title"}
+        if unknown:
+            raise ValueError(f"unjudged_sign: unknown placeholder(s) {', '.join(sorted(unknown))}")
         return self
 
 
@@ -260,6 +332,7 @@ class Rules(_Model):
     referral: Text
     params: dict[Id, RuleParam] = Field(default_factory=dict)
     fixed_when: dict[Id, Template] = Field(min_length=1)
+    verdict: VerdictTexts
     rules: tuple[Rule, ...] = Field(min_length=1)
 
     @model_validator(mode="after")
@@ -324,6 +397,12 @@ class Rules(_Model):
                     f"rules[{i}].knowledge_rule: unknown [[progression]] id "
                     f"{rule.knowledge_rule!r}; known: {', '.join(sorted(kb_rules))}"
                 )
+            for mid in rule.judges:
+                if mid not in exercise.mistakes:
+                    yield (
+                        f"rules[{i}].judges: unknown mistake {mid!r}; known: "
+                        f"{', '.join(exercise.mistakes)}"
+                    )
         for key, text in self.fixed_when.items():
             if key == "default":
                 allowed = set(FIXED_FIELDS)

@@ -78,6 +78,15 @@ class SetSummary:
         return self.clean_reps is not None
 
     @property
+    def clean_count(self) -> int | None:
+        """Clean reps of this set, never more than its reps; None when the quality is unknown.
+
+        The logged side of :attr:`extensor.core.SetAnalysis.clean_reps` (an analysed set is
+        logged with ``clean_reps = len(result.clean_reps)``).
+        """
+        return None if self.clean_reps is None else min(self.clean_reps, self.reps)
+
+    @property
     def all_clean(self) -> bool:
         """Every rep clean and no fault at all (False when the quality is unknown)."""
         return self.clean_reps is not None and self.clean_reps >= self.reps and not self.faults
@@ -133,7 +142,7 @@ class SessionSummary:
     def clean_reps(self) -> int | None:
         """Clean reps over the rated sets; None when no set is rated."""
         rated = [s for s in self.sets if s.rated]
-        return sum(min(s.clean_reps or 0, s.reps) for s in rated) if rated else None
+        return sum(s.clean_count or 0 for s in rated) if rated else None
 
     @property
     def clean_share(self) -> float | None:
@@ -142,7 +151,7 @@ class SessionSummary:
         reps = sum(s.reps for s in rated)
         if not rated or reps == 0:
             return None
-        return sum(min(s.clean_reps or 0, s.reps) for s in rated) / reps
+        return sum(s.clean_count or 0 for s in rated) / reps
 
     @property
     def faults(self) -> tuple[str, ...]:

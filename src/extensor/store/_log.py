@@ -261,21 +261,21 @@ def save_analysis(
 ) -> LoggedSets:
     """Store an analysed set with every rep, its measurements and its faults, atomically.
 
-    ``reps`` counts the complete reps; a rep is clean when no fault names it. ``day``
+    ``reps`` counts the complete reps; ``clean_reps`` the clean ones
+    (:attr:`~extensor.core._results.SetAnalysis.clean_reps`, the one definition). ``day``
     defaults to today, ``variant`` and ``goal`` to those the analysis used, ``source`` to
     :func:`source_of` ``(run)``.
     """
     result = run.result
     src = source or source_of(run)
-    complete = [r for r in result.reps if r.complete]
-    faulty = {f.rep for f in result.faults if f.rep is not None}
-    clean = sum(1 for r in complete if r.number not in faulty)
-    _check_set(load=load, unit=unit, reps=len(complete), rpe=rpe, rir=rir, source=src)
+    complete = result.complete_rep_count
+    clean = len(result.clean_reps)
+    _check_set(load=load, unit=unit, reps=complete, rpe=rpe, rir=rir, source=src)
     day = day or date.today()
     with store.write() as db:
         session = _session_for(db, day)
         position = _next_position(db, session)
-        row = _set_from_analysis(result, load=load, unit=unit, clean=clean, complete=len(complete))
+        row = _set_from_analysis(result, load=load, unit=unit, clean=clean, complete=complete)
         row.position = position
         row.variant = variant or result.variant
         row.goal = goal or result.goal
@@ -291,7 +291,7 @@ def _set_from_analysis(
     result: SetAnalysis, *, load: float, unit: str, clean: int, complete: int
 ) -> SetRow:
     m = result.metrics
-    faulty = {f.rep for f in result.faults if f.rep is not None}
+    clean_reps = set(result.clean_reps)
     row = SetRow(
         load=float(load),
         unit=unit,
@@ -309,7 +309,7 @@ def _set_from_analysis(
             number=r.number,
             complete=r.complete,
             partial=r.partial,
-            clean=r.complete and r.number not in faulty,
+            clean=r.number in clean_reps,
             start_s=float(r.start),
             end_s=float(r.end),
             lift_s=_finite(r.lift_s),

@@ -15,9 +15,9 @@ partial video is never left looking complete.
 
 >>> import numpy as np
 >>> ov = Overlay(time=[0.0, 0.5], angle_deg=[-60.0, 5.0], neutral_visible=[True, True],
-...              rep_index=[0, 1], phase=["bottom", "top"], faults=[(0.5, "past_neutral")])
+...              rep_index=[0, 1], phase=["bottom", "top"], faults=[(0.5, "leaned back")])
 >>> ov.row_at(0.4), ov.faults_at(1.0), ov.faults_at(1.5)
-(1, ['past_neutral'], [])
+(1, ['leaned back'], [])
 """
 
 from __future__ import annotations

@@ -15,8 +15,8 @@ from typing import TYPE_CHECKING, Literal
 import numpy as np
 from numpy.typing import NDArray
 
-from extensor.core import TimeSeries
-from extensor.core._results import Rep, SetAnalysis
+from extensor.core import TimeSeries, phase_spans
+from extensor.core._results import SetAnalysis
 from extensor.core._timeseries import FloatArray
 from extensor.video._annotate import Overlay, _draw, _Points
 from extensor.video._decode import FrameSource, import_cv2
@@ -37,43 +37,20 @@ PHASE_LABELS = {
 }
 
 
-def _spans(rep: Rep, next_rep: Rep | None) -> list[tuple[str, float | None, float | None]]:
-    """(phase, start, end) of one rep, the pause that follows included."""
-    if rep.order == "lift_first":
-        after = next_rep.lift_start if next_rep is not None else None
-        return [
-            ("lift", rep.lift_start, rep.lift_end),
-            ("top", rep.lift_end, rep.lower_start),
-            ("lower", rep.lower_start, rep.lower_end),
-            ("bottom", rep.lower_end, after),
-        ]
-    after = next_rep.lower_start if next_rep is not None else None
-    return [
-        ("lower", rep.lower_start, rep.lower_end),
-        ("bottom", rep.lower_end, rep.lift_start),
-        ("lift", rep.lift_start, rep.lift_end),
-        ("top", rep.lift_end, after),
-    ]
-
-
 def phase_labels(time: FloatArray, result: SetAnalysis) -> list[str]:
-    """The phase at each time (``rest`` before the first rep and after the last one ends).
+    """The phase at each time, read from the result's phase events (``rest`` outside them).
 
     >>> from extensor.core._synthetic import make_rep
     >>> from extensor.core._results import SetAnalysis, SetMetrics
     >>> res = SetAnalysis((make_rep(),), (), (), (), SetMetrics(1, 1, 8, 5, 6, None, None, 70),
     ...                   "hypertrophy", "45_degree_bench", "synthetic", True)
-    >>> phase_labels(np.array([0.5, 1.5, 3.0, 5.0, 6.5]), res)
-    ['rest', 'lift', 'top hold', 'lower', 'rest']
+    >>> phase_labels(np.array([0.5, 1.5, 3.0, 5.0, 6.5, 7.0]), res)
+    ['rest', 'lift', 'top hold', 'lower', 'bottom', 'rest']
     """
     labels = np.full(time.size, PHASE_LABELS["rest"], dtype=object)
-    reps = list(result.reps)
-    for k, rep in enumerate(reps):
-        nxt = reps[k + 1] if k + 1 < len(reps) else None
-        for phase, a, b in _spans(rep, nxt):
-            if a is None or b is None:  # not in the recording, or the rest after the last rep
-                continue
-            labels[(time >= a) & (time < b)] = PHASE_LABELS[phase]
+    # in each rep's own order, so a later phase wins where a degenerate rep's spans overlap
+    for _, phase, a, b in sorted(phase_spans(result.events), key=lambda s: (s[0], s[2])):
+        labels[(time >= a) & (time < b)] = PHASE_LABELS[phase]
     return [str(x) for x in labels]
 
 

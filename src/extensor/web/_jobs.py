@@ -7,10 +7,11 @@ nothing of the server's threads or sockets is inherited) and waits for it withou
 blocking the event loop. The pool never holds more than ``workers`` jobs, so the queue
 order is the order of the uploads, and a queued job knows how many are ahead of it.
 
-:func:`run_job` runs in the worker: it reads the recording, analyses and coaches it,
-writes the report (``report.html`` + ``report-guide.html``, the CLI's
-:func:`extensor.coach.write_report`) and ``analysis.json``, optionally logs the set in
-the lifter's training log, and records its progress in the jobs table as it goes. The
+:func:`run_job` runs in the worker: it calls the application service
+:func:`extensor.app.analyze_and_coach` (the pipeline ``extensor analyze`` runs: read,
+analyse, optionally log the set in the lifter's training log, coach, write the report
+``report.html`` + ``report-guide.html``), writes ``analysis.json``, and records the
+service's progress in the jobs table as it goes. The
 page polls that row, so progress survives a reload, and a server restart re-queues
 whatever was queued or running.
 
@@ -29,15 +30,17 @@ import multiprocessing
 import shutil
 import time
 import traceback
-from collections.abc import Callable
 from concurrent.futures.process import BrokenProcessPool
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 from extensor._errors import ExtensorError
 from extensor._files import atomic_write
+from extensor.app import LogEntry, ProgressFn, analyze_and_coach
+from extensor.knowledge import load_exercise
+from extensor.store import Store
 from extensor.web._db import WebDB
 
 __all__ = [
@@ -57,14 +60,16 @@ JOB_FILES = {
     "guide": "report-guide.html",
     "analysis": "analysis.json",
 }
-#: Share of the work done when each stage starts (video reading dominates a video job,
-#: so its own frame counter fills the span between ``reading`` and ``analysing``).
+#: Share of the work done when each stage of :func:`extensor.app.analyze_and_coach`
+#: starts (video reading dominates a video job, so its own frame counter fills the span
+#: between ``reading`` and ``analysing``). The set is logged before it is coached, so the
+#: load verdict judges the log with it.
 _STAGES: dict[str, tuple[float, str]] = {
     "reading": (0.05, "reading the recording"),
     "analysing": (0.80, "finding reps, phases and faults"),
+    "logging": (0.84, "adding the set to the training log"),
     "coaching": (0.88, "choosing cues and the load verdict"),
     "report": (0.92, "writing the report"),
-    "logging": (0.97, "adding the set to the training log"),
 }
 #: Least time between two progress writes from a video job (s): the page polls about
 #: once a second, so more would only add database writes.
@@ -153,48 +158,27 @@ def run_job(spec: JobSpec) -> str:
 
 
 def _analyse(spec: JobSpec, db: WebDB) -> tuple[dict[str, Any], int | None]:
-    from extensor._analysis import run_analysis
-    from extensor.coach import KEY_FRAME_WIDTH_PX, KeyFrame, coach_set, write_report
-    from extensor.io import read_recording
-    from extensor.knowledge import load_exercise
-
-    def stage(name: str) -> None:
-        fraction, text = _STAGES[name]
-        db.update_job(spec.job_id, progress=fraction, stage=text)
-
     exercise = load_exercise(spec.exercise)
-    options: dict[str, Any] = {}
-    if spec.input_type == "video":
-        options["progress"] = _video_progress(spec, db)
-    recording = read_recording(Path(spec.input_path), input_type=spec.input_type, **options)
-    stage("analysing")
-    run = run_analysis(recording, goal=spec.goal, variant=spec.variant, exercise=exercise)
-    result = replace(run.result, source=spec.display_name)
-    run = replace(run, result=result)
-    stage("coaching")
-    coaching = coach_set(result, exercise=exercise, goal=spec.goal)
-    stage("report")
-    job_dir = Path(spec.job_dir)
-    frames: list[KeyFrame] = []
-    if spec.input_type == "video":
-        from extensor.video import key_frames
-
-        frames = key_frames(Path(spec.input_path), run, width_px=KEY_FRAME_WIDTH_PX)
-    write_report(
-        job_dir / JOB_FILES["report"],
-        result,
-        coaching,
-        exercise=exercise,
-        motion=run.motion,
-        key_frames=frames,
-    )
-    data = result.to_dict()
-    data["coaching"] = coaching.to_dict()
-    _write_json(job_dir / JOB_FILES["analysis"], data)
-    set_id: int | None = None
+    progress = _progress(spec, db)
+    entry: LogEntry | None = None
+    store: Store | None = None
     if spec.log is not None and spec.store_url is not None:
-        stage("logging")
-        set_id = _log_set(spec, run)
+        log = spec.log
+        entry = LogEntry(
+            load=float(log["load"]), unit=str(log["unit"]),
+            day=date.fromisoformat(log["day"]) if log.get("day") else None,
+            rpe=log.get("rpe"), pain=bool(log.get("pain")), note=log.get("note") or None,
+        )  # fmt: skip
+        store = Store(spec.store_url)
+    job_dir = Path(spec.job_dir)
+    with store or contextlib.nullcontext():
+        done = analyze_and_coach(
+            Path(spec.input_path), goal=spec.goal, variant=spec.variant, exercise=exercise,
+            input_type=spec.input_type, source_name=spec.display_name,
+            report=job_dir / JOB_FILES["report"], log=entry, store=store, progress=progress,
+        )  # fmt: skip
+    _write_json(job_dir / JOB_FILES["analysis"], done.to_dict())
+    result, coaching = done.result, done.coaching
     m = result.metrics
     summary = {
         "rep_count": m.rep_count,
@@ -206,14 +190,22 @@ def _analyse(spec: JobSpec, db: WebDB) -> tuple[dict[str, Any], int | None]:
         "verdict": coaching.verdict.headline,
         "decision": coaching.verdict.decision,
     }
+    set_id = done.logged.set_ids[0] if done.logged and done.logged.set_ids else None
     return summary, set_id
 
 
-def _video_progress(spec: JobSpec, db: WebDB) -> Callable[[int, int], None]:
+def _progress(spec: JobSpec, db: WebDB) -> ProgressFn:
+    """The pipeline's progress callback: each stage's share, and the video's frame counter
+    between ``reading`` and ``analysing`` (written at most every PROGRESS_INTERVAL_S)."""
     lo, hi = stage_progress("reading"), stage_progress("analysing")
     last = [0.0]
 
-    def report(done: int, total: int) -> None:
+    def report(stage: str, done: int | None, total: int | None) -> None:
+        if done is None or total is None:
+            if stage != "reading":
+                fraction, text = _STAGES[stage]
+                db.update_job(spec.job_id, progress=fraction, stage=text)
+            return
         now = time.monotonic()
         if now - last[0] < PROGRESS_INTERVAL_S and done < total:
             return
@@ -228,28 +220,9 @@ def _video_progress(spec: JobSpec, db: WebDB) -> Callable[[int, int], None]:
     return report
 
 
-def _log_set(spec: JobSpec, run: Any) -> int | None:
-    from extensor.store import Store, save_analysis
-
-    assert spec.log is not None
-    assert spec.store_url is not None
-    log = spec.log
-    day = date.fromisoformat(log["day"]) if log.get("day") else None
-    with Store(spec.store_url) as store:
-        done = save_analysis(
-            store, run, load=float(log["load"]), unit=str(log["unit"]), day=day,
-            variant=spec.variant, goal=spec.goal, rpe=log.get("rpe"), pain=bool(log.get("pain")),
-            note=log.get("note") or None,
-        )  # fmt: skip
-    return done.set_ids[0] if done.set_ids else None
-
-
 def _warm_up() -> bool:
-    """Import the analysis stack once, so the first real job does not pay for it."""
-    import extensor._analysis
-    import extensor.coach
-    import extensor.io  # noqa: F401
-
+    """Start a worker before the first job: spawning it imports this module, and with it
+    the whole analysis stack (:mod:`extensor.app`), so the first real job does not pay."""
     return True
 
 

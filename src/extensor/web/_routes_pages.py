@@ -182,8 +182,8 @@ def delete_job_form(
 
 
 def _history_context(st: AppState, who: Identity, last: int) -> dict[str, Any]:
+    from extensor.app import history_svg
     from extensor.progression import format_load
-    from extensor.web._charts import history_svg
     from extensor.web._service import choices, history_data
 
     data = history_data(st.store(who), st.settings, last=last)

@@ -1,5 +1,8 @@
 """What the pages and the API both compute: choices, guide, plan, history, next session.
 
+The next-session advice is the application service's :func:`extensor.app.next_session`
+(the one ``extensor next`` calls), re-exported here for the routes.
+
 Pure of HTTP: every function takes plain values (and an open training-log store) and
 returns plain values, so the API returns them as JSON and the pages render them.
 """
@@ -12,15 +15,14 @@ from typing import Any
 
 from extensor._config import Settings
 from extensor._errors import ConfigError
+from extensor.app import next_session
 from extensor.knowledge import Exercise, Plan, make_plan, render_guide
 from extensor.progression import (
     Profile,
-    Recommendation,
     format_load,
     load_rules,
     parse_load,
     personal_bests,
-    recommend,
 )
 
 __all__ = [
@@ -150,30 +152,3 @@ def log_by_hand(
         "sets": sets,
         "variant": the_variant,
     }
-
-
-def next_session(
-    store: Any,
-    settings: Settings,
-    exercise: Exercise,
-    *,
-    goal: str | None = None,
-    today: date | None = None,
-) -> tuple[Recommendation, Profile]:
-    """The progression engine's advice for the next session (not recorded: a page view
-    must not change the log; ``extensor next`` records what it prints)."""
-    from extensor.store import load_history
-
-    day = today or date.today()
-    rules = load_rules(exercise=exercise)
-    profile, _ = profile_for(store, settings)
-    if goal is not None:
-        profile = Profile(
-            level=profile.level,
-            goal=exercise.goal(goal).id,
-            variant=profile.variant,
-            increment=profile.increment,
-            unit=profile.unit,
-        )
-    rec = recommend(load_history(store, until=day), profile, rules, exercise, today=day)
-    return rec, profile

@@ -1,4 +1,7 @@
-"""Inline SVG charts of the training history: top load, volume and clean reps per session.
+"""The history chart: top load, volume and clean reps per session, as one SVG string.
+
+One chart for every face: the web pages inline it, `extensor history --plot FILE.svg`
+writes it.
 
 Pure (data in, markup out), no script and no style attribute (the pages' CSP allows
 neither): colours are SVG presentation attributes. Every text is escaped.

@@ -1,0 +1,42 @@
+"""The application layer: what every face of extensor (the CLI, the web app, later live
+mode and batch) calls, written once below them.
+
+- :func:`analyze_and_coach`: recording -> analysis -> coaching -> report, annotated
+  video, key frames -> training log, with one progress callback.
+- :func:`next_session`: the progression rules' advice for the next session.
+- :func:`history_svg`: the one training-history chart.
+
+The load verdict of a set and the next-session advice come from the same progression
+rules (``extensor/progression/data/progression.toml``), so they always agree.
+
+>>> from extensor.core._synthetic import RepSpec, synthetic_set
+>>> s = synthetic_set([RepSpec()] * 12, noise_deg=0.0, keypoints=True)
+>>> done = analyze_and_coach(s.keypoints, goal="hypertrophy", variant="45_degree_bench")
+>>> done.coaching.verdict.headline
+'Keep the load'
+"""
+
+from extensor.app._advice import ProfileChange, change_profile, next_session, with_goal
+from extensor.app._charts import history_svg
+from extensor.app._pipeline import (
+    STAGES,
+    CoachedSet,
+    LogEntry,
+    ProgressFn,
+    analysis_document,
+    analyze_and_coach,
+)
+
+__all__ = [
+    "STAGES",
+    "CoachedSet",
+    "LogEntry",
+    "ProfileChange",
+    "ProgressFn",
+    "analysis_document",
+    "analyze_and_coach",
+    "change_profile",
+    "history_svg",
+    "next_session",
+    "with_goal",
+]

@@ -1,0 +1,218 @@
+"""Analyse -> coach -> report -> save: the one pipeline behind ``extensor analyze`` and the
+web app's analysis jobs (and, later, live mode and batch).
+
+:func:`analyze_and_coach` reads a recording (or takes a series already read), analyses
+it, optionally saves the set in the training log, coaches it (the load verdict sees the
+log when the set was saved there, so it agrees with ``extensor next``) and writes the
+files asked for: the HTML report with key frames, the annotated video, the pose trace.
+Callers show progress through one callback and print or store the :class:`CoachedSet`.
+
+>>> from extensor.core._synthetic import RepSpec, synthetic_set
+>>> s = synthetic_set([RepSpec()] * 15, noise_deg=0.0, keypoints=True)
+>>> done = analyze_and_coach(s.keypoints, goal="hypertrophy", variant="45_degree_bench")
+>>> done.result.metrics.rep_count, done.coaching.verdict.decision, done.coaching.verdict.rule
+(15, 'may_go_up', 'add_load')
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from extensor._analysis import AnalysisRun, run_analysis
+from extensor._errors import ConfigError, ExtensorError
+from extensor.coach import KEY_FRAME_WIDTH_PX, Coaching, KeyFrame, ReportFiles, coach_set
+from extensor.coach import write_report as _write_report
+from extensor.core import TimeSeries
+from extensor.core._results import SetAnalysis
+from extensor.io import detect_input_type, read_recording, write_extensor_csv
+from extensor.knowledge import Exercise, load_exercise
+from extensor.progression import Profile, Rules, SessionSummary, load_rules
+from extensor.store import LoggedSets, Store, get_profile, load_history, save_analysis
+from extensor.video import key_frames as _video_key_frames
+from extensor.video import overlay_from_run, write_annotated_video
+
+__all__ = [
+    "STAGES",
+    "CoachedSet",
+    "LogEntry",
+    "ProgressFn",
+    "analysis_document",
+    "analyze_and_coach",
+]
+
+#: The pipeline's stages, in order; each is announced once through the progress callback.
+STAGES: tuple[str, ...] = ("reading", "analysing", "logging", "coaching", "report")
+
+ProgressFn = Callable[[str, int | None, int | None], None]
+"""``progress(stage, done, total)``: ``stage`` from :data:`STAGES`; ``done`` and ``total``
+count video frames while a video is read (repeated calls with stage ``reading``), else
+None."""
+
+
+@dataclass(frozen=True, slots=True)
+class LogEntry:
+    """What the lifter tells about a set to save it in the training log."""
+
+    load: float
+    unit: str
+    day: date | None = None
+    rpe: float | None = None
+    rir: int | None = None
+    pain: bool = False
+    note: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class CoachedSet:
+    """One analysed and coached set with what was written and stored for it.
+
+    ``warnings`` are problems that did not stop the pipeline (no key frames in the
+    report); ``logged`` the training-log rows when the set was saved.
+    """
+
+    run: AnalysisRun
+    coaching: Coaching
+    input_type: str | None
+    report: ReportFiles | None = None
+    annotated: Path | None = None
+    keypoints: Path | None = None
+    logged: LoggedSets | None = None
+    warnings: tuple[str, ...] = ()
+
+    @property
+    def result(self) -> SetAnalysis:
+        return self.run.result
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON document (``analyze --json``, the web job's ``analysis.json``)."""
+        return analysis_document(self.result, self.coaching)
+
+
+def analysis_document(result: SetAnalysis, coaching: Coaching) -> dict[str, Any]:
+    """The analysis export with the coaching under ``"coaching"`` (``docs/coaching.md``)."""
+    data = result.to_dict()
+    data["coaching"] = coaching.to_dict()
+    return data
+
+
+def _noop(stage: str, done: int | None, total: int | None) -> None:
+    return None
+
+
+def _writing(what: str, err: ExtensorError) -> ExtensorError:
+    return ExtensorError(f"cannot write {what}: {err}")
+
+
+def analyze_and_coach(
+    source: str | Path | TimeSeries,
+    /,
+    *,
+    goal: str,
+    variant: str,
+    exercise: Exercise | None = None,
+    rules: Rules | None = None,
+    input_type: str | None = None,
+    read_options: dict[str, Any] | None = None,
+    source_name: str | None = None,
+    report: Path | None = None,
+    key_frames: bool = True,
+    annotated: Path | None = None,
+    keypoints: Path | None = None,
+    log: LogEntry | None = None,
+    store: Store | None = None,
+    progress: ProgressFn | None = None,
+) -> CoachedSet:
+    """Analyse, coach and (optionally) report and save one recorded set.
+
+    ``source`` is a file (read with the adapter ``input_type``, detected when None) or a
+    series already read. ``log`` saves the set in ``store`` (required then) before it is
+    coached, and the load verdict then judges the log with it (the same answer as
+    ``extensor next``); without ``log`` it judges the set alone. ``report`` writes the HTML
+    report (with key frames from a video unless ``key_frames`` is False), ``annotated``
+    the video with its overlay, ``keypoints`` the pose trace as an extensor CSV.
+    ``source_name`` replaces the recording's name in the result (an upload's name).
+    Raises ExtensorError; a file that cannot be written says which.
+    """
+    say = progress or _noop
+    ex = exercise or load_exercise()
+    the_rules = rules or load_rules(exercise=ex)
+    if log is not None and store is None:
+        raise ConfigError("saving a set in the training log needs an open store")
+    say("reading", None, None)
+    path: Path | None = None
+    if isinstance(source, TimeSeries):
+        recording, kind = source, input_type
+    else:
+        path = Path(source)
+        kind = input_type or detect_input_type(path)
+        if annotated is not None and kind != "video":
+            raise ConfigError(f"--annotated needs a video input, got a {kind} file")
+        options = dict(read_options or {})
+        if kind == "video" and progress is not None:
+            options["progress"] = lambda done, total: say("reading", done, total)
+        recording = read_recording(path, input_type=kind, **options)
+    if keypoints is not None and recording.info.get("kind") != "keypoints":
+        raise ConfigError("--keypoints needs a video or keypoint input")
+    say("analysing", None, None)
+    run = run_analysis(recording, goal=goal, variant=variant, exercise=ex)
+    if source_name is not None:
+        run = replace(run, result=replace(run.result, source=source_name))
+
+    logged: LoggedSets | None = None
+    history: Sequence[SessionSummary] | None = None
+    profile: Profile | None = None
+    day = date.today()
+    if log is not None and store is not None:
+        say("logging", None, None)
+        logged = save_analysis(
+            store, run, load=log.load, unit=log.unit, day=log.day, variant=variant, goal=goal,
+            rpe=log.rpe, rir=log.rir, pain=log.pain, note=log.note,
+        )  # fmt: skip
+        day = logged.day
+        history = load_history(store, until=day)
+        profile = get_profile(store)
+    elif store is not None:
+        profile = get_profile(store)
+    say("coaching", None, None)
+    coaching = coach_set(
+        run.result, exercise=ex, goal=goal, rules=the_rules, history=history, profile=profile,
+        today=day, pain=log.pain if log is not None else False,
+    )  # fmt: skip
+
+    if keypoints is not None:
+        try:
+            write_extensor_csv(run.recording, keypoints)
+        except ExtensorError as err:
+            raise _writing("the keypoints", err) from None
+    if annotated is not None and path is not None:
+        titles = {m.id: m.title for m in ex.mistakes.values()}
+        try:
+            write_annotated_video(
+                path, annotated, run.recording, overlay_from_run(run, titles=titles)
+            )
+        except ExtensorError as err:
+            raise _writing("the annotated video", err) from None
+    files: ReportFiles | None = None
+    warnings: list[str] = []
+    if report is not None:
+        say("report", None, None)
+        frames: list[KeyFrame] = []
+        if key_frames and kind == "video" and path is not None:
+            try:
+                frames = _video_key_frames(path, run, width_px=KEY_FRAME_WIDTH_PX)
+            except ExtensorError as err:
+                warnings.append(f"no key frames in the report ({err})")
+        try:
+            files = _write_report(
+                report, run.result, coaching, exercise=ex, motion=run.motion, key_frames=frames
+            )
+        except ExtensorError as err:
+            raise _writing("the report", err) from None
+    return CoachedSet(
+        run=run, coaching=coaching, input_type=kind, report=files, annotated=annotated,
+        keypoints=keypoints, logged=logged, warnings=tuple(warnings),
+    )  # fmt: skip

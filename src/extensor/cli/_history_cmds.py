@@ -1,0 +1,334 @@
+"""``extensor log`` (sets typed in by hand) and ``extensor history`` (table, bests, chart)."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+from datetime import date
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich import box
+from rich.markup import escape
+from rich.table import Table
+
+from extensor._errors import ConfigError, ExtensorError, MissingExtraError
+from extensor._files import atomic_write
+from extensor.app import history_svg
+from extensor.cli._app import app, console, fail, print_json
+from extensor.cli._log_common import DbOption, open_log, parse_day, resolve_profile, variant_name
+from extensor.knowledge import load_exercise
+from extensor.progression import (
+    PersonalBests,
+    SessionSummary,
+    format_load,
+    load_rules,
+    parse_load,
+    personal_bests,
+)
+from extensor.store import load_history, log_sets
+
+__all__ = ["history", "log"]
+
+
+@app.command()
+def log(
+    load: Annotated[
+        str,
+        typer.Option(help="Load per set: 40kg, 90lb, 40 (profile unit) or bw.", show_default=False),
+    ],
+    reps: Annotated[int, typer.Option(help="Reps per set.", show_default=False)],
+    sets: Annotated[int, typer.Option(help="Number of sets with these numbers.")] = 1,
+    rpe: Annotated[
+        float | None, typer.Option(help="Rating of perceived exertion, 1-10.", show_default=False)
+    ] = None,
+    rir: Annotated[
+        int | None, typer.Option(help="Reps in reserve (instead of --rpe).", show_default=False)
+    ] = None,
+    pain: Annotated[
+        bool, typer.Option("--pain", help="Pain or discomfort during the set.")
+    ] = False,
+    note: Annotated[
+        str | None, typer.Option(help="A note on the sets.", show_default=False)
+    ] = None,
+    day: Annotated[
+        str | None,
+        typer.Option(
+            "--date", help="Training day as YYYY-MM-DD (default today).", show_default=False
+        ),
+    ] = None,
+    variant: Annotated[
+        str | None, typer.Option(help="Variant (default: the profile's).", show_default=False)
+    ] = None,
+    fault: Annotated[
+        list[str] | None,
+        typer.Option(
+            help="A fault you noticed, by mistake id (repeatable), e.g. momentum.",
+            show_default=False,
+        ),
+    ] = None,
+    db: DbOption = None,
+) -> None:
+    """Log sets typed in by hand: load, reps, effort, pain."""
+    if rpe is not None and rir is not None:
+        raise typer.BadParameter("give either --rpe or --rir, not both", param_hint="--rpe/--rir")
+    try:
+        when = parse_day(day)
+        if when > date.today():
+            raise ConfigError(f"--date must not be in the future, got {when.isoformat()}")
+        settings, store = open_log(db)
+        with store:
+            exercise = load_exercise(settings.exercise)
+            current, _ = resolve_profile(store, settings, load_rules())
+            value, unit = parse_load(load, default_unit=current.unit)
+            the_variant = exercise.variant(variant).id if variant else current.variant
+            faults = [exercise.mistake(f).id for f in fault or []]
+            done = log_sets(
+                store,
+                day=when,
+                load=value,
+                unit=unit,
+                reps=reps,
+                sets=sets,
+                variant=the_variant,
+                goal=current.goal,
+                rpe=rpe,
+                rir=rir,
+                pain=pain,
+                note=note,
+                faults=faults,
+            )
+    except ExtensorError as err:
+        raise fail(err) from None
+    word = "set" if sets == 1 else "sets"
+    console.print(
+        f"Logged {sets} {word} x {reps} reps at {format_load(value, unit)} on "
+        f"{done.day.isoformat()} ({variant_name(exercise, the_variant)})."
+    )
+    if faults:
+        console.print("Faults noted: " + ", ".join(exercise.mistakes[f].title for f in faults))
+    if pain:
+        console.print(
+            "[bold red]Pain noted.[/] Stop this exercise for today; "
+            "`extensor next` lists pain-free ways back."
+        )
+    else:
+        console.print("Next: `extensor next` for the next session's load.")
+
+
+def _sets_text(session: SessionSummary) -> str:
+    reps = [s.reps for s in session.sets]
+    if len(set(reps)) == 1:
+        return f"{len(reps)} x {reps[0]}"
+    return ", ".join(str(r) for r in reps)
+
+
+def _load_text(session: SessionSummary, unit: str) -> str:
+    loads = sorted({round(s.load_in(unit), 2) for s in session.sets})
+    if len(loads) == 1:
+        return format_load(loads[0], unit)
+    return f"{format_load(loads[0], unit)}-{format_load(loads[-1], unit)}"
+
+
+def _clean_text(session: SessionSummary) -> str:
+    share = session.clean_share
+    if share is None:
+        return "[dim]-[/]"
+    total = sum(s.reps for s in session.sets if s.rated)
+    clean = session.clean_reps or 0
+    colour = "green" if share >= 0.999 else ("yellow" if share >= 0.75 else "red")
+    return f"[{colour}]{share * 100:.0f}%[/] {clean}/{total}"
+
+
+def _faults_text(session: SessionSummary) -> str:
+    counts = Counter(session.faults)
+    if not counts:
+        return ""
+    parts = [f"{fid} x{n}" if n > 1 else fid for fid, n in counts.most_common(2)]
+    if len(counts) > 2:
+        parts.append(f"+{len(counts) - 2}")
+    return ", ".join(parts)
+
+
+def _best_text(pb: PersonalBests) -> list[tuple[str, str]]:
+    rows: list[tuple[str, str]] = []
+    u = pb.unit
+    if pb.heaviest:
+        b = pb.heaviest
+        rows.append(("heaviest set", f"{format_load(b.load, u)} x {b.reps} ({b.day.isoformat()})"))
+    if pb.heaviest_clean:
+        b = pb.heaviest_clean
+        rows.append(
+            ("heaviest all-clean set", f"{format_load(b.load, u)} x {b.reps} ({b.day.isoformat()})")
+        )
+    if pb.most_reps:
+        b = pb.most_reps
+        rows.append(
+            ("most reps in a set", f"{b.reps} at {format_load(b.load, u)} ({b.day.isoformat()})")
+        )
+    if pb.best_volume:
+        b = pb.best_volume
+        rows.append(("best session volume", f"{b.value:,.0f} {u} ({b.day.isoformat()})"))
+    return rows
+
+
+@app.command()
+def history(
+    last: Annotated[int, typer.Option(help="Show the last N sessions.", min=1)] = 10,
+    plot: Annotated[
+        Path | None,
+        typer.Option(help="Also draw the history to this .png or .svg file.", show_default=False),
+    ] = None,
+    json_out: Annotated[bool, typer.Option("--json", help="Print the history as JSON.")] = False,
+    db: DbOption = None,
+) -> None:
+    """Sessions, volume, load and rep quality over time, with personal bests."""
+    try:
+        if plot is not None and plot.suffix.lower() not in (".png", ".svg"):
+            raise ConfigError(f"--plot file must end in .png or .svg, got {plot.name!r}")
+        settings, store = open_log(db)
+        with store:
+            exercise = load_exercise(settings.exercise)
+            current, _ = resolve_profile(store, settings, load_rules())
+            everything = load_history(store)
+        shown = everything[-last:]
+        bests = personal_bests(everything, unit=current.unit)
+        if plot is not None:
+            _write_plot(shown, unit=current.unit, path=plot)
+    except ExtensorError as err:
+        raise fail(err) from None
+    unit = current.unit
+    if json_out:
+        print_json(
+            {
+                "unit": unit,
+                "sessions": [s.to_dict(unit) for s in shown],
+                "total_sessions": len(everything),
+                "personal_bests": bests.to_dict(),
+                "plot": None if plot is None else str(plot),
+            }
+        )
+        return
+    if not everything:
+        console.print(
+            "No sessions logged yet. Start with `extensor log --load 20kg --reps 10 --sets 2`."
+        )
+        return
+    variants = {s.variant for x in shown for s in x.sets}
+    one_variant = len(variants) == 1
+    title = f"Last {len(shown)} of {len(everything)} sessions"
+    if one_variant:
+        title += f" - {variant_name(exercise, next(iter(variants)))}"
+    console.print(f"[bold]{escape(title)}[/]")  # not Table(title=...): it skews column widths
+    table = Table(box=box.SIMPLE_HEAD, pad_edge=False)
+    table.add_column("date", no_wrap=True)
+    if not one_variant:
+        table.add_column("variant", overflow="ellipsis", max_width=16)
+    table.add_column("sets", no_wrap=True)
+    table.add_column("load", justify="right", no_wrap=True)
+    table.add_column("volume", justify="right", no_wrap=True)
+    table.add_column("clean", justify="right", no_wrap=True)
+    table.add_column("pain", no_wrap=True)
+    table.add_column("faults", overflow="ellipsis", no_wrap=True, min_width=8)
+    for s in shown:
+        row = [s.day.isoformat()]
+        if not one_variant:
+            row.append(", ".join(sorted({x.variant for x in s.sets})))
+        row += [
+            _sets_text(s),
+            _load_text(s, unit),
+            f"{s.volume(unit):,.0f} {unit}",
+            _clean_text(s),
+            "[bold red]yes[/]" if s.pain else "",
+            _faults_text(s),
+        ]
+        table.add_row(*row)
+    console.print(table)
+    console.print(
+        "[dim]volume = load x reps; clean = analysed reps without a fault (- = typed in)[/]"
+    )
+    rated = [s.clean_share for s in shown if s.clean_share is not None]
+    first, latest = shown[0], shown[-1]
+    peak = max(s.top_load(unit) or 0.0 for s in shown)
+    trend = (
+        f"From {first.day.isoformat()} to {latest.day.isoformat()}: top load "
+        f"{format_load(first.top_load(unit), unit)} -> {format_load(latest.top_load(unit), unit)}"
+        f" (peak {format_load(peak, unit)}), volume {first.volume(unit):,.0f} -> "
+        f"{latest.volume(unit):,.0f} {unit}"
+    )
+    if len(rated) >= 2:
+        trend += f", clean reps {rated[0] * 100:.0f}% -> {rated[-1] * 100:.0f}%"
+    console.print(trend + ".")
+    console.print("\n[bold]Personal bests[/] (all sessions)")
+    for label, text in _best_text(bests):
+        console.print(f"  {label:<24}{text}")
+    if plot is not None:
+        console.print(f"\nPlot written to {plot}")
+
+
+def _write_plot(sessions: Sequence[SessionSummary], *, unit: str, path: Path) -> None:
+    """The history chart: the app's SVG (:func:`extensor.app.history_svg`, the web page's
+    chart) for ``.svg``; a ``.png`` is drawn with matplotlib (the ``report`` extra), the
+    same three panels from the same session summaries."""
+    if path.suffix.lower() == ".svg":
+        try:
+            atomic_write(path, history_svg(sessions, unit=unit) + "\n")
+        except (OSError, ExtensorError) as err:
+            raise ConfigError(f"cannot write the plot: {err}") from None
+        return
+    _plot_png(sessions, unit=unit, path=path)
+
+
+def _plot_png(sessions: Sequence[SessionSummary], *, unit: str, path: Path) -> None:
+    """Top load, volume and share of clean reps per session, one panel each, as PNG.
+
+    matplotlib is imported here, not at the top: it is an optional extra (``report``)."""
+    try:
+        import matplotlib
+
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+    except ImportError:
+        raise MissingExtraError.for_extra("report", "matplotlib") from None
+    days = [s.day for s in sessions]
+    fig, (ax_load, ax_vol, ax_clean) = plt.subplots(3, 1, figsize=(8, 7), sharex=True)
+    try:
+        loads = [s.top_load(unit) or 0.0 for s in sessions]
+        ax_load.plot(days, loads, marker="o", color="#1f77b4")
+        pain_days = [s.day for s in sessions if s.pain]
+        if pain_days:
+            ax_load.scatter(
+                pain_days,
+                [s.top_load(unit) or 0.0 for s in sessions if s.pain],
+                marker="x",
+                s=80,
+                color="#d62728",
+                zorder=3,
+                label="pain reported",
+            )
+            ax_load.legend(loc="best")
+        ax_load.set_ylabel(f"top load ({unit})")
+        ax_load.set_title("Lever back extension: training history")
+        ax_vol.bar(days, [s.volume(unit) for s in sessions], color="#7f7f7f", width=0.8)
+        ax_vol.set_ylabel(f"volume ({unit} x reps)")
+        rated = [(s.day, 100 * s.clean_share) for s in sessions if s.clean_share is not None]
+        if rated:
+            ax_clean.plot([d for d, _ in rated], [v for _, v in rated], marker="s", color="#2ca02c")
+        else:
+            ax_clean.text(
+                0.5, 0.5, "no analysed sets in this period", transform=ax_clean.transAxes,
+                ha="center", va="center", color="#7f7f7f",
+            )  # fmt: skip
+        ax_clean.set_ylim(0, 105)
+        ax_clean.set_ylabel("clean reps (%)")
+        for ax in (ax_load, ax_vol, ax_clean):
+            ax.grid(alpha=0.3)
+        fig.autofmt_xdate()
+        fig.tight_layout()
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fig.savefig(path, format="png")
+    except OSError as err:
+        raise ConfigError(f"cannot write the plot: {err}") from None
+    finally:
+        plt.close(fig)
