@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import itertools
 
-import numpy as np
 import pytest
 
 from extensor._analysis import analysis_params, run_analysis
@@ -57,8 +56,13 @@ def test_each_rep_is_judged_as_it_ends_with_the_offline_faults(exercise) -> None
     for e in reps:
         truth = offline.reps[e["rep"] - 1]
         # the rep is reported within 0.3 s of the end of its lowering (recording time)
-        assert 0.0 <= e["time"] - truth.lower_end <= 0.3 or e["ended_at"] == pytest.approx(truth.lower_end, abs=0.1)
+        assert 0.0 <= e["time"] - truth.lower_end <= 0.3 or e["ended_at"] == pytest.approx(
+            truth.lower_end, abs=0.1
+        )
     cues = [e for e in session.events if e["type"] == "cue"]
-    assert [(c["rep"], c["mistake"]) for c in cues] == [(2, "past_neutral"), (3, "head_not_neutral")]
+    assert [(c["rep"], c["mistake"]) for c in cues] == [
+        (2, "past_neutral"),
+        (3, "head_not_neutral"),
+    ]
     assert speaker.phrases == ["Stop at straight.", "Neck long."]
     assert live_differences(session.events, offline) == []

@@ -21,8 +21,10 @@ def test_a_slow_consumer_gets_the_newest_frame_and_the_rest_are_counted_dropped(
     for k in range(5):
         slot.put(_frame(k))
     got = slot.get(timeout=0.1)
-    assert got is not None and got.index == 4
-    assert slot.dropped == 4 and slot.put_count == 5
+    assert got is not None
+    assert got.index == 4
+    assert slot.dropped == 4
+    assert slot.put_count == 5
 
 
 def test_a_blocking_slot_drops_nothing_and_delivers_in_order() -> None:
@@ -41,7 +43,8 @@ def test_a_blocking_slot_drops_nothing_and_delivers_in_order() -> None:
         slot.put(_frame(k))
     slot.close()
     thread.join(timeout=5.0)
-    assert seen == list(range(50)) and slot.dropped == 0
+    assert seen == list(range(50))
+    assert slot.dropped == 0
 
 
 def test_get_returns_none_once_closed_and_empty() -> None:
@@ -53,7 +56,8 @@ def test_get_returns_none_once_closed_and_empty() -> None:
 def test_no_engine_gives_a_silent_speaker_that_says_why() -> None:
     speaker = open_speaker(voice=True, which=lambda _: None)
     assert isinstance(speaker, SilentSpeaker)
-    assert speaker.reason is not None and "espeak-ng" in speaker.reason
+    assert speaker.reason is not None
+    assert "espeak-ng" in speaker.reason
 
 
 def test_no_voice_flag_silences() -> None:
@@ -64,7 +68,8 @@ def test_recording_speaker_keeps_phrases_in_order() -> None:
     s = RecordingSpeaker(clock=iter([1.0, 2.0]).__next__)
     s.say("one")
     s.say("two")
-    assert s.phrases == ["one", "two"] and s.times == [1.0, 2.0]
+    assert s.phrases == ["one", "two"]
+    assert s.times == [1.0, 2.0]
 
 
 @pytest.mark.skipif(shutil.which("espeak-ng") is None, reason="espeak-ng not installed")

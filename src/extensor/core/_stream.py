@@ -32,6 +32,7 @@ from extensor.core._params import AnalysisParams
 from extensor.core._phases import reps_from_turns
 from extensor.core._results import Rep, SetAnalysis
 from extensor.core._segment import Extremum, TurningPointDetector
+from extensor.core._timeseries import FloatArray
 
 __all__ = ["StreamingAnalyzer"]
 
@@ -171,17 +172,19 @@ class StreamingAnalyzer:
         return rep
 
     # -- internals ---------------------------------------------------------------------
-    def _smoothed_head(self, t: np.ndarray) -> np.ndarray | None:
+    def _smoothed_head(self, t: FloatArray) -> FloatArray | None:
         """The head channel over the buffer, filtered as the offline analysis does."""
         if not self._has_head:
             return None
         h = np.asarray(self._h)
         if not np.isfinite(h).any():
             return None
-        out: np.ndarray = smooth(t, bridge_gaps(t, h), window_s=self._params.segmentation.smoothing_window_s)
+        out: FloatArray = smooth(
+            t, bridge_gaps(t, h), window_s=self._params.segmentation.smoothing_window_s
+        )
         return out
 
-    def _head_array(self, n: int) -> np.ndarray | None:
+    def _head_array(self, n: int) -> FloatArray | None:
         if not self._has_head:
             return None
         h = np.asarray(self._hs[:n])

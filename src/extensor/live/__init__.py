@@ -8,6 +8,8 @@ speech) and the speakers (:func:`open_speaker`).
 
 from extensor.live._engine import LiveCoach, LiveSettings, live_differences
 from extensor.live._frames import FrameSlot, LiveFrame, camera_frames, replay_frames
+from extensor.live._pose import tracked_pose
+from extensor.live._run import LiveRun, LiveSet
 from extensor.live._session import LiveSession, LiveTiming
 from extensor.live._speech import (
     EspeakSpeaker,
@@ -24,7 +26,9 @@ __all__ = [
     "LatencyStats",
     "LiveCoach",
     "LiveFrame",
+    "LiveRun",
     "LiveSession",
+    "LiveSet",
     "LiveSettings",
     "LiveTiming",
     "RecordingSpeaker",
@@ -34,4 +38,5 @@ __all__ = [
     "live_differences",
     "open_speaker",
     "replay_frames",
+    "tracked_pose",
 ]

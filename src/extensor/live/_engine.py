@@ -114,7 +114,9 @@ class LiveCoach:
         self._points: list[dict[str, Point]] = []
         self._side: str | None = None
         self._sign: float | None = None
-        self._stream = StreamingAnalyzer(params=self._params, neutral_known=True, input_kind="keypoints")
+        self._stream = StreamingAnalyzer(
+            params=self._params, neutral_known=True, input_kind="keypoints"
+        )
         self._reps: list[Rep] = []
         self._judged: set[int] = set()
         self._faults_said: set[tuple[int, str]] = set()
@@ -138,7 +140,7 @@ class LiveCoach:
                     data[n][i] = xyc
         return keypoint_series(times, data, unit="px", info={"source": "live", "kind": "keypoints"})
 
-    def _motion(self, start: int, stop: int) -> TimeSeries | None:
+    def _motion(self, start: int, stop: int | None) -> TimeSeries | None:
         ts = self._keypoints(start, stop)
         if ts is None:
             return None
@@ -164,7 +166,9 @@ class LiveCoach:
             return []
         self._side = str(motion.info["side"])
         self._sign = float(motion.info["front_sign"])
-        events: list[Event] = [{"type": "notice", "code": "tracking", "message": f"tracking the {self._side} side"}]
+        events: list[Event] = [
+            {"type": "notice", "code": "tracking", "message": f"tracking the {self._side} side"}
+        ]
         events += self._push_motion(motion)
         return events
 
@@ -242,7 +246,11 @@ class LiveCoach:
 
     def _pick_cue(self, faults: Sequence[Fault]) -> dict[str, Any] | None:
         ranked = sorted(
-            (f for f in faults if f.id in self._s.cue_rank and f.confidence >= self._s.min_cue_confidence),
+            (
+                f
+                for f in faults
+                if f.id in self._s.cue_rank and f.confidence >= self._s.min_cue_confidence
+            ),
             key=lambda f: self._s.cue_rank[f.id],
         )
         if not ranked:
@@ -272,7 +280,9 @@ def live_differences(live_events: Sequence[Event], offline: SetAnalysis) -> list
     full = {(f.rep, f.id) for f in offline.faults if f.rep is not None}
     out: list[str] = []
     if len(live_reps) != offline.metrics.rep_count:
-        out.append(f"live counted {len(live_reps)} reps, the full analysis {offline.metrics.rep_count}")
+        out.append(
+            f"live counted {len(live_reps)} reps, the full analysis {offline.metrics.rep_count}"
+        )
     for rep, fid in sorted(full - live):
         out.append(f"rep {rep}: {fid} found by the full analysis, not live")
     for rep, fid in sorted(live - full):

@@ -89,16 +89,17 @@ def replay_frames(
     *,
     fast: bool,
     max_side: int | None,
+    stride: int = 1,
     clock: Callable[[], float] = time.monotonic,
     sleep: Callable[[float], None] = time.sleep,
 ) -> Iterator[LiveFrame]:
     """A video file's frames at its own pace (as a camera would give them), or as fast as
-    they decode with ``fast``."""
+    they decode with ``fast``; every ``stride``-th frame (the offline analysis' stride)."""
     from extensor.video import FrameSource  # the video extra; imported only for live video
 
     source = FrameSource(path)
     start = clock()
-    for frame in source.frames(max_side=max_side, rgb=True):
+    for frame in source.frames(stride=stride, max_side=max_side, rgb=True):
         if not fast:
             wait = start + frame.time - clock()
             if wait > 0:
@@ -115,7 +116,7 @@ def camera_frames(
 ) -> Iterator[LiveFrame]:
     """Frames of camera ``index`` (OpenCV), timed on the monotonic clock from the first."""
     from extensor._errors import InputError
-    from extensor.video import import_cv2
+    from extensor.video._decode import import_cv2  # TODO(merge): public name
 
     cv2 = import_cv2()
     cap = cv2.VideoCapture(index)
@@ -134,7 +135,9 @@ def camera_frames(
             h, w = bgr.shape[:2]
             if max_side and max(h, w) > max_side:
                 scale = max_side / max(h, w)
-                bgr = cv2.resize(bgr, (round(w * scale), round(h * scale)), interpolation=cv2.INTER_AREA)
+                bgr = cv2.resize(
+                    bgr, (round(w * scale), round(h * scale)), interpolation=cv2.INTER_AREA
+                )
             rgb = cv2.cvtColor(bgr, cv2.COLOR_BGR2RGB)
             yield LiveFrame(k, now - start, rgb, now, scale)
             k += 1

@@ -41,7 +41,11 @@ class LiveTiming:
     last_time: float | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        span = (self.last_time - self.first_time) if self.first_time is not None and self.last_time is not None else 0.0
+        span = (
+            (self.last_time - self.first_time)
+            if self.first_time is not None and self.last_time is not None
+            else 0.0
+        )
         return {
             "frames_in": self.frames_in,
             "frames_analysed": self.frames_analysed,
@@ -82,7 +86,9 @@ class LiveSession:
         events = self.coach.push(frame.time, points)
         now = self._clock()
         self.timing.frames_analysed += 1
-        self.timing.first_time = frame.time if self.timing.first_time is None else self.timing.first_time
+        self.timing.first_time = (
+            frame.time if self.timing.first_time is None else self.timing.first_time
+        )
         self.timing.last_time = frame.time
         self.timing.latency.add(now - frame.captured)
         self._frame_times.append(frame.time)
@@ -112,8 +118,17 @@ class LiveSession:
         k = min(max(k, 0), len(self._frame_times) - 1)
         return self._frame_walls[k]
 
-    def run(self, frames: Iterable[LiveFrame], *, block: bool = False, stop: threading.Event | None = None) -> None:
-        """Feed a source's frames through a one-frame slot (dropping unless ``block``)."""
+    def run(
+        self,
+        frames: Iterable[LiveFrame],
+        *,
+        block: bool = False,
+        stop: threading.Event | None = None,
+        handle: Callable[[LiveFrame], object] | None = None,
+    ) -> None:
+        """Feed a source's frames through a one-frame slot (dropping unless ``block``) to
+        ``handle`` (default :meth:`process`)."""
+        handle = handle or self.process
         stop = stop or threading.Event()
         slot = FrameSlot(block=block)
         failure: list[BaseException] = []
@@ -136,7 +151,7 @@ class LiveSession:
                 frame = slot.get()
                 if frame is None:
                     break
-                self.process(frame)
+                handle(frame)
         finally:
             stop.set()
             slot.close()

@@ -141,7 +141,9 @@ class EspeakSpeaker(Speaker):
                     self._proc = None
 
 
-def open_speaker(*, voice: bool = True, which: Callable[[str], str | None] = shutil.which) -> Speaker:
+def open_speaker(
+    *, voice: bool = True, which: Callable[[str], str | None] = shutil.which
+) -> Speaker:
     """The best speaker this machine has: espeak-ng, else a silent one that says why."""
     if not voice:
         return SilentSpeaker(reason="voice off (--no-voice)")
