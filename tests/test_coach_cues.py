@@ -9,7 +9,7 @@ import pytest
 
 import extensor.coach as coach
 from extensor._analysis import run_analysis
-from extensor.coach import MAX_CUES, Coaching, coach_set, cue_order, format_reps
+from extensor.coach import Coaching, coach_set, cue_order, format_reps
 from extensor.core._results import SetAnalysis
 from extensor.core._synthetic import RepSpec, synthetic_set
 from extensor.knowledge import Exercise, load_exercise
@@ -37,11 +37,12 @@ def coaching_for(
 def test_public_surface_is_pinned() -> None:
     assert sorted(coach.__all__) == sorted(
         [
-            "COACHING_SCHEMA", "DECISIONS", "KEY_FRAME_PHASES", "KEY_FRAME_WIDTH_PX", "MAX_CUES", "TIERS",
-            "Coaching", "Cue", "Decision", "KeyFrame", "LoadVerdict",
+            "COACHING_SCHEMA", "DECISIONS", "KEY_FRAME_PHASES", "KEY_FRAME_WIDTH_PX",
+            "PHASE_LABELS", "TIERS", "Coaching", "Cue", "Decision", "KeyFrame", "LoadVerdict",
             "ReportFiles", "coach_set", "cue_order", "format_reps", "guide_path_for", "judge_load",
-            "judged_by_verdict", "recommend_for_set", "render_report", "set_cues",
-            "set_summary", "too_heavy_signs", "verdict_from", "went_well", "write_report",
+            "judged_by_verdict", "key_frames", "max_cues", "overlay_from_run", "phase_labels",
+            "recommend_for_set", "render_report", "set_cues", "set_summary", "too_heavy_signs",
+            "verdict_from", "went_well", "write_report",
         ]
     )  # fmt: skip
     for name in coach.__all__:
@@ -97,8 +98,8 @@ def test_at_most_three_cues_and_the_rest_kept_in_order(exercise: Exercise) -> No
         RepSpec(top_s=0.1), RepSpec(top_deg=-30.0),
     ]  # fmt: skip
     c = coaching_for(specs, exercise)
-    assert MAX_CUES == 3
-    assert len(c.cues) == MAX_CUES
+    assert exercise.analysis_param("max_cues") == 3  # the data file's limit
+    assert len(c.cues) == 3
     assert [x.mistake for x in c.cues] == ["past_neutral", "momentum", "rushed_lowering"]
     assert [x.mistake for x in c.also_seen] == ["no_top_pause", "partial_range"]
 

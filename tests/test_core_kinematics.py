@@ -9,14 +9,13 @@ import pytest
 from scipy.spatial.transform import Rotation
 
 from extensor._analysis import run_analysis, to_motion
-from extensor.core import TimeSeries, keypoint_series, point_xy
+from extensor.core import TimeSeries, imu_to_motion, keypoint_series, point_xy
 from extensor.core._synthetic import RepSpec, synthetic_set
 from extensor.io import read_recording
 from extensor.knowledge import load_exercise
 
 EX = load_exercise()
 SHARED = Path(__file__).resolve().parents[2] / "shared" / "sensors" / "yurtman-barshan-e2-s1"
-needs_shared = pytest.mark.skipif(not SHARED.exists(), reason="../shared/sensors is not present")
 
 
 def _rotated(ts: TimeSeries, rot: Rotation) -> TimeSeries:
@@ -24,7 +23,6 @@ def _rotated(ts: TimeSeries, rot: Rotation) -> TimeSeries:
     return ts.copy(data={name: values @ m.T for name, values in ts.data.items()})
 
 
-@needs_shared
 @pytest.mark.shared
 @pytest.mark.parametrize("seed", [1, 2, 3])
 def test_imu_angle_does_not_depend_on_how_the_unit_is_mounted(seed):
@@ -39,7 +37,6 @@ def test_imu_angle_does_not_depend_on_how_the_unit_is_mounted(seed):
     assert run.result.metrics.rep_count == 30
 
 
-@needs_shared
 @pytest.mark.shared
 def test_unit_not_on_the_torso_is_flagged_as_possibly_another_movement():
     """Unit u1 does not follow the trunk (its tilt is spread over axes): a notice, no fake reps."""
@@ -98,3 +95,34 @@ def test_hip_flexion_is_signed_and_reads_negative_past_the_line(facing):
     ext = s.motion.channel("extension")
     np.testing.assert_allclose(motion.channel("hip_flexion"), -ext, atol=1e-6)
     np.testing.assert_allclose(motion.channel("trunk_inclination"), 45.0 - ext, atol=1e-6)
+
+
+def _swinging_imu() -> TimeSeries:
+    """A unit tilting 0 -> 60 -> 0 degrees about its y axis every 2.5 s, peak rate 75 deg/s."""
+    t = np.arange(0.0, 10.0, 0.01)
+    angle = np.radians(60.0) * (1 - np.cos(2 * np.pi * t / 2.5)) / 2
+    g = 9.80665
+    acc = np.stack([g * np.sin(angle), np.zeros_like(t), g * np.cos(angle)], axis=1)
+    gyr = np.stack([np.zeros_like(t), -np.gradient(angle, t), np.zeros_like(t)], axis=1)
+    return TimeSeries(
+        t, {"acc": acc, "gyr": gyr}, units={"acc": "m/s^2", "gyr": "rad/s"}, info={"kind": "imu"}
+    )
+
+
+def test_the_gyroscope_range_is_a_sensor_option_that_reaches_the_filter() -> None:
+    """The range comes from the keyword, else the series' info (the IMU adapter's option), else
+    the named 2000 deg/s default; a range below the 75 deg/s peak changes the angle."""
+    from extensor.core import DEFAULT_GYROSCOPE_RANGE_DPS
+
+    ts = _swinging_imu()
+    default = imu_to_motion(ts, min_axis_share=0.5).channel("extension")
+    assert np.ptp(default) == pytest.approx(60.0, abs=5.0)
+    explicit = imu_to_motion(
+        ts, min_axis_share=0.5, gyroscope_range_dps=DEFAULT_GYROSCOPE_RANGE_DPS
+    ).channel("extension")
+    np.testing.assert_array_equal(default, explicit)
+    narrow_info = ts.copy(info={**ts.info, "gyroscope_range_dps": 20.0})
+    from_info = imu_to_motion(narrow_info, min_axis_share=0.5).channel("extension")
+    from_keyword = imu_to_motion(ts, min_axis_share=0.5, gyroscope_range_dps=20.0)
+    np.testing.assert_array_equal(from_info, from_keyword.channel("extension"))
+    assert np.max(np.abs(from_info - default)) > 1.0

@@ -10,12 +10,7 @@ import pytest
 from extensor._analysis import analyze_file
 
 SHARED = Path(__file__).resolve().parents[2] / "shared" / "sensors" / "yurtman-barshan-e2-s1"
-pytestmark = [
-    pytest.mark.shared,
-    pytest.mark.skipif(
-        not SHARED.exists(), reason="../shared/sensors is not present in this clone"
-    ),
-]
+pytestmark = pytest.mark.shared
 
 
 def _labels() -> list[tuple[int, float, float]]:

@@ -21,8 +21,15 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from extensor._errors import EmptyInputError, InputError, InputFormatError
-from extensor.io import ADAPTERS, detect_input_type, get_adapter, validate_recording
-from extensor.io._keypoint_files import COCO_17, OPENPOSE_BODY_25, OPENPOSE_TO_EXTENSOR
+from extensor.io import (
+    ADAPTERS,
+    COCO_17,
+    OPENPOSE_BODY_25,
+    OPENPOSE_TO_EXTENSOR,
+    detect_input_type,
+    get_adapter,
+    validate_recording,
+)
 
 #: Spoiled inputs that must raise InputFormatError.
 FORMAT_CASES = ("truncated", "non_numeric", "wrong_delimiter", "unsorted", "duplicated")

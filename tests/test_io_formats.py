@@ -27,13 +27,15 @@ from extensor._errors import (
 from extensor.core import keypoint_series
 from extensor.io import (
     ADAPTERS,
+    COCO_17,
+    OPENPOSE_BODY_25,
+    OPENPOSE_COCO_18,
     detect_input_type,
     get_adapter,
     read_recording,
     validate_recording,
     write_extensor_csv,
 )
-from extensor.io._keypoint_files import COCO_17, OPENPOSE_BODY_25, OPENPOSE_COCO_18
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
 YURTMAN_U4 = SHARED / "sensors" / "yurtman-barshan-e2-s1" / "u4" / "test.txt"
@@ -562,7 +564,6 @@ def test_phyphox_single_sensor_file_explains_what_is_missing(tmp_path: Path) -> 
 
 
 @pytest.mark.shared
-@pytest.mark.skipif(not YURTMAN_U4.exists(), reason=f"real recording not found at {YURTMAN_U4}")
 def test_yurtman_barshan_real_recording() -> None:
     """The real u4 file: ~5887 samples at 25 Hz, gravity as the median |acc| (9.8 +- 0.5)."""
     assert detect_input_type(YURTMAN_U4) == "imu"
@@ -662,11 +663,18 @@ def test_every_adapter_is_registered_under_its_name() -> None:
 def test_video_without_the_extra_raises_missing_extra(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Reading a video when extensor.video cannot be imported names the [video] extra."""
-    monkeypatch.setitem(sys.modules, "extensor.video", None)  # makes the import fail
+    """Reading a video names the [video] extra when no video adapter is registered, and
+    when the registered one cannot import OpenCV."""
     path = tmp_path / "clip.mp4"
     path.write_bytes(b"\x00")
-    with pytest.raises(MissingExtraError, match=r"extensor\[video\]"):
+    with monkeypatch.context() as m:
+        m.delitem(extensor.io.ADAPTERS, "video")
+        with pytest.raises(MissingExtraError, match=r"pip install 'extensor\[video\]'"):
+            read_recording(path)
+    monkeypatch.setitem(sys.modules, "cv2", None)  # makes `import cv2` fail
+    with pytest.raises(
+        MissingExtraError, match=r"'cv2 \(opencv-contrib-python\)'.*extensor\[video\]"
+    ):
         read_recording(path)
 
 
@@ -689,10 +697,11 @@ def test_public_surface_is_pinned() -> None:
     """extensor.io exports exactly this list (STYLE habit 6)."""
     assert sorted(extensor.io.__all__) == sorted(
         [
-            "ADAPTERS", "CHANNEL_SPECS", "VIDEO_SUFFIXES", "Adapter", "Coco17Adapter",
-            "EncoderAdapter", "ExtensorCsvAdapter", "ImuAdapter", "MediaPipeCsvAdapter",
-            "OpenPoseAdapter", "detect_input_type", "get_adapter", "read_recording",
-            "validate_recording", "write_extensor_csv",
+            "ADAPTERS", "CHANNEL_SPECS", "COCO_17", "IMAGE_SUFFIXES", "MEDIAPIPE_33",
+            "OPENPOSE_BODY_25", "OPENPOSE_COCO_18", "OPENPOSE_TO_EXTENSOR", "VIDEO_SUFFIXES", "Adapter",
+            "Coco17Adapter", "EncoderAdapter", "ExtensorCsvAdapter", "ImuAdapter",
+            "MediaPipeCsvAdapter", "OpenPoseAdapter", "detect_input_type", "get_adapter",
+            "read_recording", "register_adapter", "validate_recording", "write_extensor_csv",
         ]
     )  # fmt: skip
     for name in extensor.io.__all__:
@@ -717,3 +726,36 @@ def test_odd_json_values_are_typed_errors(tmp_path: Path, text: str) -> None:
     path = _write(tmp_path, "odd.json", text)
     with pytest.raises(InputFormatError, match=r"odd\.json"):
         get_adapter("coco17").read(path, fps=30)
+
+
+def test_every_video_suffix_the_adapter_reads_is_detected(tmp_path: Path) -> None:
+    """One list of suffixes: an .m4v clip (binary content) is detected as video, and so is a
+    folder of .webp frames; both used to be refused while the video adapter read them."""
+    clip = tmp_path / "clip.m4v"
+    clip.write_bytes(b"\x00\x00\x00\x18ftypM4V \x00\x00\x00\x00")
+    assert detect_input_type(clip) == "video"
+    frames = tmp_path / "frames"
+    frames.mkdir()
+    for i in range(2):
+        (frames / f"{i:03d}.webp").write_bytes(b"RIFF\x00\x00\x00\x00WEBPVP8 ")
+    assert detect_input_type(frames) == "video"
+    for suffix in (".mp4", ".mov", ".avi", ".mkv", ".webm", ".m4v", ".gif"):
+        path = tmp_path / f"x{suffix}"
+        path.write_bytes(b"\x00\x01")
+        assert detect_input_type(path) == "video", suffix
+
+
+def test_imu_sensor_properties_are_adapter_options(tmp_path: Path) -> None:
+    """The gyroscope's range and the AHRS gain are options of the IMU adapter (defaults
+    2000 deg/s and 0.5, named in extensor.core), kept in info for the orientation filter."""
+    from extensor.core import DEFAULT_AHRS_GAIN, DEFAULT_GYROSCOPE_RANGE_DPS
+
+    text = "time,acc_x,acc_y,acc_z,gyr_x,gyr_y,gyr_z\n0,0,0,9.8,0,0,0\n0.1,0,0,9.8,0,0,0\n"
+    path = _write(tmp_path, "imu.csv", text)
+    ts = read_recording(path)
+    assert (DEFAULT_GYROSCOPE_RANGE_DPS, DEFAULT_AHRS_GAIN) == (2000.0, 0.5)
+    assert (ts.info["gyroscope_range_dps"], ts.info["ahrs_gain"]) == (2000.0, 0.5)
+    ts = read_recording(path, gyroscope_range_dps=250, ahrs_gain=1.5)
+    assert (ts.info["gyroscope_range_dps"], ts.info["ahrs_gain"]) == (250.0, 1.5)
+    with pytest.raises(ConfigError, match=r"gyroscope_range_dps must be a positive number, got -1"):
+        read_recording(path, gyroscope_range_dps=-1)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import tomllib
 from importlib.resources import files
 
 import pytest
@@ -15,6 +16,9 @@ from extensor.knowledge import (
     list_exercises,
     load_exercise,
 )
+
+#: The bundled exercise data file, read directly as the truth the accessors must return.
+DATA_FILE = files("extensor.knowledge") / "data" / "lever_back_extension.toml"
 
 EXPECTED_ALL = {
     "CATEGORIES",
@@ -152,7 +156,11 @@ def test_detection_values_match_the_table(ex: Exercise) -> None:
     assert {m: set(p) for m, p in values.items()} == {
         m: set(p) for m, p in REQUIRED_DETECTION_PARAMS.items()
     }
-    assert values["bounce"]["max_bottom_dwell_s"] == ex.param("bounce", "max_bottom_dwell_s")
+    raw = tomllib.loads(DATA_FILE.read_text(encoding="utf-8"))
+    dwell = raw["mistakes"]["bounce"]["detection"]["params"]["max_bottom_dwell_s"]["value"]
+    assert (
+        values["bounce"]["max_bottom_dwell_s"] == ex.param("bounce", "max_bottom_dwell_s") == dwell
+    )
 
 
 @pytest.mark.parametrize(("name", "unit"), REQUIRED_ANALYSIS_PARAMS.items())
@@ -166,7 +174,10 @@ def test_analysis_parameter_has_a_sane_value_unit_and_reason(
 
 def test_analysis_table_holds_exactly_the_required_names(ex: Exercise) -> None:
     assert set(ex.analysis_values()) == set(REQUIRED_ANALYSIS_PARAMS)
-    assert ex.analysis_param("min_sample_rate_hz") == ex.analysis["min_sample_rate_hz"].value
+    """The accessor returns what the bundled TOML file says (read here with tomllib)."""
+    raw = tomllib.loads(DATA_FILE.read_text(encoding="utf-8"))
+    assert ex.analysis_param("min_sample_rate_hz") == raw["analysis"]["min_sample_rate_hz"]["value"]
+    assert ex.analysis_param("min_sample_rate_hz") == 10.0
 
 
 def test_unknown_parameter_error_lists_the_known_names(ex: Exercise) -> None:

@@ -38,6 +38,7 @@ EXPECTED_ALL = {
     "FIXED_FIELDS",
     "LB_IN_KG",
     "LOAD_UNITS",
+    "MAX_LOAD_KG",
     "SET_SOURCES",
     "TEMPLATE_FIELDS",
     "Best",

@@ -7,10 +7,12 @@ on the real recordings in ``../shared/clips`` and is skipped when they are absen
 from __future__ import annotations
 
 import math
+import re
 import struct
 import subprocess
 import sys
 import wave
+from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +28,8 @@ from extensor._errors import (
     MissingExtraError,
 )
 from extensor.core import TimeSeries, keypoint_series
+from extensor.io import read_recording
+from extensor.knowledge import Exercise, load_exercise
 from extensor.video import (
     FrameSource,
     LifterTracker,
@@ -33,6 +37,7 @@ from extensor.video import (
     Person,
     PoseEstimator,
     VideoAdapter,
+    analysis_stride,
     check_camera,
     iter_frames,
     merge_keypoints,
@@ -49,10 +54,6 @@ CLIPS = SHARED / "clips"
 SIX_REPS = CLIPS / "hyperextension-45deg-6reps.mp4"
 RENDERED = CLIPS / "rendered-hyperextension-1rep.mp4"
 GIF = CLIPS / "rendered-lever-back-extension-seated.gif"
-
-needs_shared = pytest.mark.skipif(
-    not CLIPS.is_dir(), reason=f"the real recordings are not here ({CLIPS} is absent)"
-)
 
 
 @pytest.fixture(scope="module")
@@ -362,6 +363,7 @@ def test_public_surface_is_pinned() -> None:
             "DEFAULT_MAX_SIDE",
             "VIDEO_SUFFIXES",
             "Frame",
+            "FramePoints",
             "FrameSource",
             "LifterTracker",
             "MediaPipePoseEstimator",
@@ -374,11 +376,10 @@ def test_public_surface_is_pinned() -> None:
             "analysis_stride",
             "check_camera",
             "default_workers",
+            "draw_frame",
+            "import_cv2",
             "iter_frames",
-            "key_frames",
             "merge_keypoints",
-            "overlay_from_run",
-            "phase_labels",
             "probe_video",
             "side_view_ratio",
             "stride_for_rate",
@@ -586,7 +587,7 @@ def test_a_failure_while_writing_leaves_no_file(
     out_dir = tmp_path / "out"
     out_dir.mkdir()
     calls = {"n": 0}
-    real_draw = annotate._draw
+    real_draw = annotate.draw_frame
 
     def failing_draw(*args: Any) -> None:
         calls["n"] += 1
@@ -594,7 +595,7 @@ def test_a_failure_while_writing_leaves_no_file(
             raise RuntimeError("disk full")
         real_draw(*args)
 
-    monkeypatch.setattr(annotate, "_draw", failing_draw)
+    monkeypatch.setattr(annotate, "draw_frame", failing_draw)
     with pytest.raises(RuntimeError, match="disk full"):
         write_annotated_video(clip, out_dir / "annotated.mp4", ts, _overlay_for(ts))
     assert list(out_dir.iterdir()) == []
@@ -640,8 +641,6 @@ def test_unshipped_mediapipe_models_are_a_clear_error() -> None:
 # -- (b) the real recordings ---------------------------------------------------------------------
 @pytest.fixture(scope="module")
 def six_reps() -> TimeSeries:
-    if not SIX_REPS.exists():
-        pytest.skip(f"the real recordings are not here ({SIX_REPS} is absent)")
     _need_mediapipe()
     return video_to_keypoints(SIX_REPS)
 
@@ -655,7 +654,6 @@ def _visible_share(ts: TimeSeries, side: str, min_conf: float = 0.5) -> float:
 
 @pytest.mark.shared
 @pytest.mark.video
-@needs_shared
 def test_six_rep_clip_gives_a_full_keypoint_series(six_reps: TimeSeries) -> None:
     """1313 frames over ~21.9 s; shoulder, hip and knee of the near (left) side seen in >90 %."""
     ts = six_reps
@@ -674,7 +672,6 @@ def test_six_rep_clip_gives_a_full_keypoint_series(six_reps: TimeSeries) -> None
 
 @pytest.mark.shared
 @pytest.mark.video
-@needs_shared
 def test_gif_from_behind_warns_about_view_and_frame_rate() -> None:
     """The rear three-quarter GIF at ~4 fps: not_side_view and low_frame_rate."""
     _need_mediapipe()
@@ -695,7 +692,6 @@ def _trunk_angle(ts: TimeSeries, side: str) -> np.ndarray:
 
 @pytest.mark.shared
 @pytest.mark.video
-@needs_shared
 def test_annotated_real_clip_plays_with_every_frame(cv2: Any, tmp_path: Path) -> None:
     """The rendered 1-rep clip, analysed at stride 2, written back with all 179 frames."""
     _need_mediapipe()
@@ -721,7 +717,6 @@ def test_annotated_real_clip_plays_with_every_frame(cv2: Any, tmp_path: Path) ->
 
 @pytest.mark.shared
 @pytest.mark.video
-@needs_shared
 def test_video_adapter_reads_a_real_clip_span(cv2: Any) -> None:
     """The adapter contract: a validated keypoint series naming its source; a span starts
     a fresh track mid-clip (the detector finds the real lifter there)."""
@@ -734,6 +729,8 @@ def test_video_adapter_reads_a_real_clip_span(cv2: Any) -> None:
     assert ts.info["frames_without_person"] == 0
 
 
+@pytest.mark.shared
+@pytest.mark.video
 def test_video_adapter_reads_at_the_analysis_stride() -> None:
     """Without a stride the adapter analyses about 15 frames a second (at most every 2nd frame):
     stride 2 on the 59.94 fps clip, with the tracking region predicted."""
@@ -741,3 +738,45 @@ def test_video_adapter_reads_at_the_analysis_stride() -> None:
     ts = VideoAdapter().read(SIX_REPS, times=[(5.0, 5.5)])
     assert ts.info["stride"] == 2
     assert math.isclose(ts.sample_rate, 59.94 / 2, rel_tol=1e-3)
+
+
+# -- (c) a custom exercise file reaches the camera checks and the stride --------------------------
+def _custom_exercise(tmp_path: Path, **values: float) -> Exercise:
+    """The bundled exercise file with some ``[analysis.<name>]`` values changed."""
+    text = (resources.files("extensor.knowledge") / "data" / "lever_back_extension.toml").read_text(
+        encoding="utf-8"
+    )
+    for name, value in values.items():
+        text, n = re.subn(
+            rf"(\[analysis\.{name}\]\nvalue = )[^\n]+", rf"\g<1>{value!r}", text, count=1
+        )
+        assert n == 1, name
+    path = tmp_path / "custom.toml"
+    path.write_text(text, encoding="utf-8")
+    return load_exercise(path=path)
+
+
+def test_a_custom_exercise_files_camera_threshold_reaches_the_check(
+    cv2: Any, tmp_path: Path
+) -> None:
+    """A 320x240 clip passes the bundled 240 px resolution check; a custom file asking for
+    480 px flags it, through check_camera, video_to_keypoints and read_recording alike."""
+    custom = _custom_exercise(tmp_path, camera_min_short_side_px=480)
+    series = _pose_series(size=(320, 240))
+    assert "low_resolution" not in [w.code for w in check_camera(series)]
+    assert "low_resolution" in [w.code for w in check_camera(series, exercise=custom)]
+    clip = write_clip(cv2, tmp_path / "c.mp4", 40, 30.0, size=(320, 240))
+    bundled = video_to_keypoints(clip, estimator=_FakeEstimator())
+    assert "low_resolution" not in [w["code"] for w in bundled.info["warnings"]]
+    ts = read_recording(clip, estimator=_FakeEstimator(), exercise=custom)
+    assert "low_resolution" in [w["code"] for w in ts.info["warnings"]]
+
+
+def test_a_custom_exercise_files_rate_reaches_the_stride(cv2: Any, tmp_path: Path) -> None:
+    """The bundled file reads a 30 fps clip at stride 2 (15 Hz); one asking for 30 Hz reads
+    every frame."""
+    custom = _custom_exercise(tmp_path, video_analysis_rate_hz=30.0)
+    assert (analysis_stride(30.0), analysis_stride(30.0, exercise=custom)) == (2, 1)
+    clip = write_clip(cv2, tmp_path / "c.mp4", 40, 30.0, size=(320, 240))
+    assert read_recording(clip, estimator=_FakeEstimator()).info["stride"] == 2
+    assert read_recording(clip, estimator=_FakeEstimator(), exercise=custom).info["stride"] == 1

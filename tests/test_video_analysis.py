@@ -15,7 +15,6 @@ CLIPS = Path(__file__).resolve().parents[2] / "shared" / "clips"
 pytestmark = [
     pytest.mark.shared,
     pytest.mark.video,
-    pytest.mark.skipif(not CLIPS.exists(), reason="../shared/clips is not present in this clone"),
 ]
 
 

@@ -101,8 +101,8 @@ def test_public_surface_is_pinned() -> None:
     """extensor.web exports exactly its documented names."""
     assert extensor.web.__all__ == [
         "DEFAULT_HOST", "DEFAULT_MAX_FILE_MB", "DEFAULT_MAX_QUEUED_JOBS", "DEFAULT_MAX_VIDEO_MB",
-        "DEFAULT_PORT", "DEFAULT_WORKERS", "JOB_STATES", "AccountError", "WebDB", "WebOptions",
-        "add_user", "create_app",
+        "DEFAULT_PORT", "DEFAULT_WORKERS", "JOB_STATES", "WEB_DIR_NAME", "AccountError", "WebDB",
+        "WebOptions", "add_user", "create_app",
     ]  # fmt: skip
     assert extensor.web.DEFAULT_HOST == "127.0.0.1"
 
@@ -650,7 +650,6 @@ CLIP = Path(__file__).resolve().parents[2] / "shared" / "clips" / "rendered-hype
 
 @pytest.mark.shared
 @pytest.mark.video
-@pytest.mark.skipif(not CLIP.exists(), reason="the shared test clips are absent (../shared/clips)")
 def test_video_upload_is_recognised_by_content_and_analysed(client: TestClient) -> None:
     """An MP4 uploaded under a meaningless name is read as video, the one rep of the rendered
     clip is found, and the report carries its key frames (needs the video extra)."""

@@ -13,24 +13,28 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from extensor._errors import InputFormatError
-from extensor.core import TimeSeries
-from extensor.core._analyze import analyze_motion
-from extensor.core._kinematics import encoder_to_motion, imu_to_motion, keypoints_to_motion
-from extensor.core._params import (
+from extensor._errors import ConfigError, InputFormatError
+from extensor.core import (
     AnalysisParams,
     ConfidenceCurve,
     SegmentationParams,
+    SetAnalysis,
     TempoTarget,
+    TimeSeries,
     VelocityLossParams,
+    analyze_motion,
+    encoder_to_motion,
+    imu_to_motion,
+    keypoints_to_motion,
 )
-from extensor.core._results import SetAnalysis
+from extensor.io import read_recording
 from extensor.knowledge import Exercise, load_exercise
 
 __all__ = [
     "BLOCKING_CAMERA_WARNINGS",
     "AnalysisRun",
     "analysis_params",
+    "analyze",
     "analyze_file",
     "analyze_recording",
     "run_analysis",
@@ -180,8 +184,48 @@ def analyze_file(
     exercise: Exercise | None = None,
     **read_options: Any,
 ) -> AnalysisRun:
-    """Read ``path`` with the right adapter (detected unless ``input_type``) and analyse it."""
-    from extensor.io import read_recording
+    """Read ``path`` with the right adapter (detected unless ``input_type``) and analyse it.
 
-    ts = read_recording(path, input_type=input_type, **read_options)
-    return run_analysis(ts, goal=goal, variant=variant, exercise=exercise)
+    The exercise (``exercise``, else the bundled data file) reaches the reading too: a
+    video's camera checks and analysis stride use its thresholds.
+    """
+    ex = exercise or load_exercise()
+    ts = read_recording(path, input_type=input_type, exercise=ex, **read_options)
+    return run_analysis(ts, goal=goal, variant=variant, exercise=ex)
+
+
+def analyze(
+    source: str | Path | TimeSeries,
+    /,
+    *,
+    goal: str,
+    variant: str,
+    exercise: Exercise | None = None,
+    input_type: str | None = None,
+    **read_options: Any,
+) -> SetAnalysis:
+    """Analyse one set: reps, phase times, faults and notices.
+
+    ``source`` is a recording's path (video, keypoint file, encoder or IMU CSV; the type is
+    detected from the content unless ``input_type``) or a series already read. ``goal``
+    and ``variant`` name entries of the exercise data file (``exercise``, default the
+    bundled one); ``read_options`` go to the input adapter (e.g. ``stride`` for a video).
+
+    >>> import extensor
+    >>> from extensor.core import RepSpec, synthetic_set
+    >>> motion = synthetic_set([RepSpec()] * 3, noise_deg=0.2, seed=1).motion
+    >>> extensor.analyze(motion, goal="hypertrophy", variant="45_degree_bench").metrics.rep_count
+    3
+    """
+    if isinstance(source, TimeSeries):
+        if read_options or input_type is not None:
+            raise ConfigError(
+                "input_type and read options apply to a path, got a TimeSeries with "
+                f"{sorted([*read_options, *(['input_type'] if input_type else [])])}"
+            )
+        return analyze_recording(source, goal=goal, variant=variant, exercise=exercise)
+    run = analyze_file(
+        source, goal=goal, variant=variant, input_type=input_type, exercise=exercise,
+        **read_options,
+    )  # fmt: skip
+    return run.result

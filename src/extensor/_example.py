@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from extensor.core._synthetic import RepSpec, SyntheticSet, synthetic_set
+from extensor.core import RepSpec, SyntheticSet, synthetic_set
 
 __all__ = ["EXAMPLE_RECIPE", "example_set", "write_example"]
 

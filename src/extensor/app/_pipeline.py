@@ -24,16 +24,22 @@ from typing import Any
 
 from extensor._analysis import AnalysisRun, run_analysis
 from extensor._errors import ConfigError, ExtensorError
-from extensor.coach import KEY_FRAME_WIDTH_PX, Coaching, KeyFrame, ReportFiles, coach_set
+from extensor.coach import (
+    KEY_FRAME_WIDTH_PX,
+    Coaching,
+    KeyFrame,
+    ReportFiles,
+    coach_set,
+    overlay_from_run,
+)
+from extensor.coach import key_frames as _video_key_frames
 from extensor.coach import write_report as _write_report
-from extensor.core import TimeSeries
-from extensor.core._results import SetAnalysis
+from extensor.core import SetAnalysis, TimeSeries
 from extensor.io import detect_input_type, read_recording, write_extensor_csv
 from extensor.knowledge import Exercise, load_exercise
 from extensor.progression import Profile, Rules, SessionSummary, load_rules
 from extensor.store import LoggedSets, Store, get_profile, load_history, save_analysis
-from extensor.video import key_frames as _video_key_frames
-from extensor.video import overlay_from_run, write_annotated_video
+from extensor.video import write_annotated_video
 
 __all__ = [
     "STAGES",
@@ -154,7 +160,7 @@ def analyze_and_coach(
         options = dict(read_options or {})
         if kind == "video" and progress is not None:
             options["progress"] = lambda done, total: say("reading", done, total)
-        recording = read_recording(path, input_type=kind, **options)
+        recording = read_recording(path, input_type=kind, exercise=ex, **options)
     if keypoints is not None and recording.info.get("kind") != "keypoints":
         raise ConfigError("--keypoints needs a video or keypoint input")
     say("analysing", None, None)
@@ -192,7 +198,7 @@ def analyze_and_coach(
         titles = {m.id: m.title for m in ex.mistakes.values()}
         try:
             write_annotated_video(
-                path, annotated, run.recording, overlay_from_run(run, titles=titles)
+                path, annotated, run.recording, overlay_from_run(run, titles=titles), exercise=ex
             )
         except ExtensorError as err:
             raise _writing("the annotated video", err) from None
@@ -203,7 +209,7 @@ def analyze_and_coach(
         frames: list[KeyFrame] = []
         if key_frames and kind == "video" and path is not None:
             try:
-                frames = _video_key_frames(path, run, width_px=KEY_FRAME_WIDTH_PX)
+                frames = _video_key_frames(path, run, width_px=KEY_FRAME_WIDTH_PX, exercise=ex)
             except ExtensorError as err:
                 warnings.append(f"no key frames in the report ({err})")
         try:

@@ -26,8 +26,7 @@ from extensor.app import LogEntry, ProgressFn, analysis_document, analyze_and_co
 from extensor.cli._app import app, console, err_console, fail, print_json
 from extensor.cli._log_common import open_log, resolve_profile, stored_profile
 from extensor.coach import Coaching
-from extensor.core import MISTAKES
-from extensor.core._results import Rep, SetAnalysis
+from extensor.core import MISTAKES, Rep, SetAnalysis
 from extensor.io import detect_input_type
 from extensor.knowledge import load_exercise
 from extensor.progression import format_load, load_rules, parse_load

@@ -64,7 +64,7 @@ def log(
     fault: Annotated[
         list[str] | None,
         typer.Option(
-            help="A fault you noticed, by mistake id (repeatable), e.g. momentum.",
+            help="A fault you noticed, by mistake id (repeatable; the ids are listed by `extensor guide --format json`).",
             show_default=False,
         ),
     ] = None,

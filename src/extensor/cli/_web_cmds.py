@@ -97,8 +97,7 @@ def serve(
     try:
         _check_extra()
         settings = load_settings(data_dir=data_dir, db=db)
-        from extensor.web import WebDB, WebOptions
-        from extensor.web._app import WEB_DIR_NAME
+        from extensor.web import WEB_DIR_NAME, WebDB, WebOptions
 
         if add_user is not None:
             from extensor.web import add_user as create_account

@@ -1,7 +1,7 @@
 """Coaching on top of the analysis: cues a lifter acts on, a load verdict, and a report.
 
 :func:`coach_set` turns a :class:`~extensor.core._results.SetAnalysis` into at most
-:data:`MAX_CUES` cues (safety first, then tempo, then range and position; each the
+:func:`max_cues` cues (the data file's ``max_cues``) (safety first, then tempo, then range and position; each the
 knowledge base's own cue with the reps and the measured value against the limit or the
 goal's target), a few words on what went well, and a :class:`LoadVerdict` for the next
 set. :func:`render_report` / :func:`write_report` make the self-contained HTML report.
@@ -20,7 +20,15 @@ The coaching is pure; only :func:`write_report` touches the disk.
 """
 
 from extensor.coach._coaching import COACHING_SCHEMA, Coaching, coach_set
-from extensor.coach._cues import MAX_CUES, TIERS, Cue, cue_order, format_reps, set_cues, went_well
+from extensor.coach._cues import (
+    TIERS,
+    Cue,
+    cue_order,
+    format_reps,
+    max_cues,
+    set_cues,
+    went_well,
+)
 from extensor.coach._report import (
     KEY_FRAME_PHASES,
     KEY_FRAME_WIDTH_PX,
@@ -41,13 +49,14 @@ from extensor.coach._verdict import (
     too_heavy_signs,
     verdict_from,
 )
+from extensor.coach._video_frames import PHASE_LABELS, key_frames, overlay_from_run, phase_labels
 
 __all__ = [
     "COACHING_SCHEMA",
     "DECISIONS",
     "KEY_FRAME_PHASES",
     "KEY_FRAME_WIDTH_PX",
-    "MAX_CUES",
+    "PHASE_LABELS",
     "TIERS",
     "Coaching",
     "Cue",
@@ -61,6 +70,10 @@ __all__ = [
     "guide_path_for",
     "judge_load",
     "judged_by_verdict",
+    "key_frames",
+    "max_cues",
+    "overlay_from_run",
+    "phase_labels",
     "recommend_for_set",
     "render_report",
     "set_cues",

@@ -6,8 +6,8 @@
 >>> s = synthetic_set([RepSpec()] * 10 + [RepSpec(lower_s=1.0)] * 2, noise_deg=0.0, keypoints=True)
 >>> run = run_analysis(s.keypoints, goal="hypertrophy", variant="45_degree_bench")
 >>> c = coach_set(run.result, exercise=load_exercise())
->>> [cue.mistake for cue in c.cues], c.verdict.decision
-(['rushed_lowering'], 'keep')
+>>> [cue.title for cue in c.cues], c.verdict.decision
+(['Dropping on the way down'], 'keep')
 >>> c.cues[0].evidence
 'Reps 11-12 lowered in 0.8 s; the hypertrophy target is 2.5 s'
 """
@@ -19,9 +19,9 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from extensor.coach._cues import MAX_CUES, Cue, set_cues, went_well
+from extensor.coach._cues import Cue, max_cues, set_cues, went_well
 from extensor.coach._verdict import LoadVerdict, judge_load, judged_by_verdict
-from extensor.core._results import SetAnalysis
+from extensor.core import SetAnalysis
 from extensor.knowledge import Exercise, Goal
 from extensor.progression import Profile, Rules, SessionSummary, load_rules
 
@@ -37,7 +37,7 @@ COACHING_SCHEMA = "extensor.coaching/2"
 class Coaching:
     """What a coach would say about one set.
 
-    ``cues`` are the (at most :data:`~extensor.coach.MAX_CUES`) things to change, most
+    ``cues`` are the (at most the data file's ``max_cues``) things to change, most
     urgent first; ``also_seen`` the other faults, in the same order; ``went_well`` short
     sentences of praise; ``verdict`` the load decision for the next set.
     """
@@ -90,7 +90,7 @@ def coach_set(
     *,
     exercise: Exercise,
     goal: Goal | str | None = None,
-    max_cues: int = MAX_CUES,
+    cue_limit: int | None = None,
     rules: Rules | None = None,
     history: Sequence[SessionSummary] | None = None,
     profile: Profile | None = None,
@@ -100,13 +100,15 @@ def coach_set(
     """Cues, praise and the load verdict for ``result``.
 
     ``goal`` defaults to the goal the set was analysed for (``result.goal``); pass the
-    same goal the analysis used, since the faults already reflect its tempo. ``rules``,
+    same goal the analysis used, since the faults already reflect its tempo. ``cue_limit``
+    (default: the data file's ``max_cues``) is how many cues the lifter is shown. ``rules``,
     ``history``, ``profile``, ``today`` and ``pain`` go to :func:`judge_load` (the
     training log the set was saved in, when it was).
     """
     the_rules = rules or load_rules()
     g = exercise.goal(result.goal if goal is None else goal) if not isinstance(goal, Goal) else goal
     cues = set_cues(result, exercise=exercise, goal=g)
+    limit = max_cues(exercise) if cue_limit is None else cue_limit
     judged = judged_by_verdict(result, exercise=exercise, rules=the_rules)
     verdict = judge_load(
         result, exercise=exercise, goal=g, rules=the_rules, history=history, profile=profile,
@@ -116,8 +118,8 @@ def coach_set(
         goal=g,
         rep_count=len(result.reps),
         clean_rep_count=len(result.clean_reps),
-        cues=cues[:max_cues],
-        also_seen=cues[max_cues:],
+        cues=cues[:limit],
+        also_seen=cues[limit:],
         went_well=went_well(result, exercise=exercise, goal=g),
         verdict=verdict,
         not_judged=tuple(m for m in result.not_observable if m not in judged),

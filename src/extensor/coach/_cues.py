@@ -3,7 +3,8 @@
 Every cue is the knowledge base's own cue for a mistake, preceded by the evidence: the
 reps that showed it and the measured value against the limit or the goal's target.
 Cues are ranked safety first, then tempo, then range and position (:func:`cue_order`);
-:func:`set_cues` returns all of them in that order and :data:`MAX_CUES` is how many a
+:func:`set_cues` returns all of them in that order and :func:`max_cues` (the data file's
+``max_cues``) is how many a
 lifter is shown at once. :func:`went_well` says what the set did right.
 
 Pure functions: no I/O, the exercise and the goal arrive as arguments.
@@ -22,13 +23,18 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from extensor.core import MISTAKES, format_reps
-from extensor.core._results import Fault, SetAnalysis
-from extensor.core.mistakes import limit_text, measured_text, reps_of
+from extensor.core import (
+    MISTAKES,
+    Fault,
+    SetAnalysis,
+    format_reps,
+    limit_text,
+    measured_text,
+    reps_of,
+)
 from extensor.knowledge import CATEGORIES, Exercise, Goal
 
 __all__ = [
-    "MAX_CUES",
     "TEMPO_MISTAKES",
     "TIERS",
     "Cue",
@@ -39,18 +45,13 @@ __all__ = [
     "went_well",
 ]
 
-#: How many cues a lifter is given for one set, as in the bundled data file
-#: (``[analysis.max_cues]``). Callers holding an exercise use :func:`max_cues`, which reads
-#: a custom file's value too.
-MAX_CUES = 3
-
 
 def max_cues(exercise: Exercise, /) -> int:
     """How many cues a lifter is shown at once, from the exercise data file.
 
     >>> from extensor.knowledge import load_exercise
-    >>> max_cues(load_exercise()) == MAX_CUES
-    True
+    >>> max_cues(load_exercise())
+    3
     """
     return int(exercise.analysis_param("max_cues"))
 
@@ -179,7 +180,7 @@ def _tier(exercise: Exercise, mistake: str) -> str:
 def set_cues(result: SetAnalysis, /, *, exercise: Exercise, goal: Goal) -> tuple[Cue, ...]:
     """One cue per mistake seen in ``result``, most urgent first (see :func:`cue_order`).
 
-    Show the first :data:`MAX_CUES` to the lifter; the rest are for the full report.
+    Show the first :func:`max_cues` to the lifter; the rest are for the full report.
     Faults of mistakes the knowledge base does not know are skipped.
     """
     grouped: dict[str, list[Fault]] = {}
@@ -232,7 +233,7 @@ def went_well(result: SetAnalysis, /, *, exercise: Exercise, goal: Goal) -> tupl
     """Short sentences about what the set did right (empty when nothing can be said).
 
     Only claims what the analysis could judge from this input: clean reps, reps that
-    finished at neutral, reps on the goal's tempo, and a set with no swing or bounce.
+    finished at neutral, reps on the goal's tempo, and a set with no swing or rebound.
     """
     reps = [r for r in result.reps if r.complete]
     if not reps:

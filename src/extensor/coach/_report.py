@@ -30,9 +30,9 @@ from pathlib import Path
 
 import numpy as np
 
-from extensor import __version__
 from extensor._errors import InputFormatError
 from extensor._files import atomic_write
+from extensor._version import __version__
 from extensor.coach._coaching import Coaching
 from extensor.coach._svg import (
     PHASE_COLORS,
@@ -42,9 +42,7 @@ from extensor.coach._svg import (
     angle_plot_svg,
     tempo_bars_svg,
 )
-from extensor.core import MISTAKES
-from extensor.core._results import Rep, SetAnalysis
-from extensor.core._timeseries import TimeSeries
+from extensor.core import MISTAKES, Rep, SetAnalysis, TimeSeries
 from extensor.knowledge import Exercise, render_guide
 
 __all__ = [

@@ -19,9 +19,7 @@ from itertools import pairwise
 
 import numpy as np
 
-from extensor.core import phase_spans, rep_extremes
-from extensor.core._results import Fault, Rep
-from extensor.core._timeseries import Event, FloatArray
+from extensor.core import Event, Fault, FloatArray, Rep, phase_spans, rep_extremes
 
 __all__ = [
     "PHASE_COLORS",

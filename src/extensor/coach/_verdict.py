@@ -26,7 +26,7 @@ from datetime import date
 from typing import Any
 
 from extensor.coach._cues import format_reps
-from extensor.core._results import SetAnalysis
+from extensor.core import SetAnalysis
 from extensor.knowledge import Exercise, Goal
 from extensor.progression import (
     ACTION_DECISIONS,

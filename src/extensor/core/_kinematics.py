@@ -34,10 +34,13 @@ from typing import Literal
 import numpy as np
 
 from extensor._errors import AnalysisError, EmptyInputError
+from extensor.core._constants import STANDARD_GRAVITY
 from extensor.core._keypoints import point_conf, point_xy
 from extensor.core._timeseries import FloatArray, TimeSeries
 
 __all__ = [
+    "DEFAULT_AHRS_GAIN",
+    "DEFAULT_GYROSCOPE_RANGE_DPS",
     "NeutralReference",
     "choose_side",
     "encoder_to_motion",
@@ -254,8 +257,25 @@ def encoder_to_motion(ts: TimeSeries, /) -> TimeSeries:
     )
 
 
+#: Gain of the imufusion AHRS (how strongly the accelerometer corrects the integrated
+#: gyroscope). 0.5 is the Fusion library's own default, suited to a body-worn unit moving
+#: slowly; a property of the sensor fusion, not of the exercise.
+DEFAULT_AHRS_GAIN = 0.5
+
+#: Full-scale range of the gyroscope in deg/s: the AHRS treats readings at this value as
+#: clipped. 2000 deg/s is the widest range of common MEMS IMUs (phones, MPU-6050, BMI160);
+#: a property of the sensor, so the IMU adapter takes it as an option
+#: (``gyroscope_range_dps``) and records it in ``info``.
+DEFAULT_GYROSCOPE_RANGE_DPS = 2000.0
+
+
 def imu_to_motion(
-    ts: TimeSeries, /, *, min_axis_share: float, fusion_gain: float = 0.5
+    ts: TimeSeries,
+    /,
+    *,
+    min_axis_share: float,
+    fusion_gain: float | None = None,
+    gyroscope_range_dps: float | None = None,
 ) -> TimeSeries:
     """Trunk angle from a torso IMU, whatever way the unit is mounted.
 
@@ -270,6 +290,11 @@ def imu_to_motion(
 
     When less than ``min_axis_share`` of the tilt lies along that axis, the movement is not
     one trunk rotation (another exercise, or a unit not on the torso): a notice says so.
+
+    ``fusion_gain`` and ``gyroscope_range_dps`` describe the sensor fusion and the sensor:
+    given here, else taken from ``ts.info`` (``ahrs_gain``, ``gyroscope_range_dps``, set by
+    the IMU adapter's options), else :data:`DEFAULT_AHRS_GAIN` and
+    :data:`DEFAULT_GYROSCOPE_RANGE_DPS`.
     """
     import imufusion  # light C extension, a core dependency
 
@@ -284,14 +309,20 @@ def imu_to_motion(
     rate = ts.sample_rate
     ahrs = imufusion.Ahrs()
     settings = imufusion.AhrsSettings()
-    settings.gain = fusion_gain
+    gain = fusion_gain if fusion_gain is not None else ts.info.get("ahrs_gain", DEFAULT_AHRS_GAIN)
+    gyro_range = (
+        gyroscope_range_dps
+        if gyroscope_range_dps is not None
+        else ts.info.get("gyroscope_range_dps", DEFAULT_GYROSCOPE_RANGE_DPS)
+    )
+    settings.gain = float(gain)
     settings.sample_rate = max(1, round(rate))
-    settings.gyroscope_range = 2000
+    settings.gyroscope_range = float(gyro_range)
     ahrs.set_settings(settings)
     ahrs.set_quaternion(_quaternion_from_gravity(np.mean(acc[: max(1, int(rate // 2))], axis=0)))
     ahrs.skip_startup()
     gyr_dps = np.degrees(gyr)
-    acc_g = acc / 9.80665
+    acc_g = acc / STANDARD_GRAVITY
     dts = np.diff(t, prepend=t[0] - 1.0 / rate)
     gravity = np.empty_like(acc)
     for i in range(t.size):

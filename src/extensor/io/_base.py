@@ -99,6 +99,10 @@ class Adapter(ABC):
     kind: ClassVar[str]
     #: File suffixes it usually reads (for detection; content still decides).
     suffixes: ClassVar[tuple[str, ...]] = ()
+    #: Tag: ``read`` takes an ``exercise=`` option (thresholds of the exercise data file,
+    #: e.g. the video adapter's camera checks and stride); :func:`read_recording` passes the
+    #: loaded exercise only to adapters that set it.
+    uses_exercise: ClassVar[bool] = False
 
     def read(self, path: str | Path, **options: Any) -> TimeSeries:
         """Read ``path`` and return a validated series with ``info['source']`` set."""

@@ -16,6 +16,11 @@
 Anything else raises :class:`~extensor.InputFormatError` naming the file and what was
 expected; ``--input-type`` (``input_type=``) skips detection.
 
+The registry :data:`ADAPTERS` holds the file adapters of this package. Adapters that live in
+a higher layer plug in with :func:`register_adapter`: the package root
+(``extensor/__init__.py``, the composition root) registers ``extensor.video.VideoAdapter``,
+so this package never imports the video package, not even by name.
+
 >>> sorted(ADAPTERS)
 ['coco17', 'encoder', 'extensor_csv', 'imu', 'mediapipe_csv', 'openpose', 'video']
 """
@@ -23,80 +28,45 @@ expected; ``--input-type`` (``input_type=``) skips detection.
 from __future__ import annotations
 
 import csv
-import importlib
-import importlib.util
 import zipfile
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from extensor._errors import ConfigError, EmptyInputError, InputFormatError, MissingExtraError
 from extensor.core import TimeSeries
 from extensor.io._base import Adapter
-from extensor.io._keypoint_files import (
-    Coco17Adapter,
-    ExtensorCsvAdapter,
-    MediaPipeCsvAdapter,
-    OpenPoseAdapter,
-    read_head,
-)
+from extensor.io._coco17 import Coco17Adapter
+from extensor.io._extensor_csv import ExtensorCsvAdapter
+from extensor.io._mediapipe_csv import MediaPipeCsvAdapter
+from extensor.io._openpose import OpenPoseAdapter
+from extensor.io._tables import read_head
+
+if TYPE_CHECKING:
+    from extensor.knowledge import Exercise
+
 from extensor.io._sensor_files import _IMU_ALIASES, _PHYPHOX_COLUMN, EncoderAdapter, ImuAdapter
+from extensor.io._suffixes import IMAGE_SUFFIXES, VIDEO_SUFFIXES
 
 __all__ = [
     "ADAPTERS",
     "IMAGE_SUFFIXES",
+    "PLUGIN_EXTRAS",
     "SNIFF_BYTES",
     "VIDEO_SUFFIXES",
     "detect_input_type",
     "get_adapter",
     "read_recording",
+    "register_adapter",
 ]
 
 #: Bytes read from the start of a file to tell its type (MMPose puts up to a few KB of
 #: ``meta_info`` before the keypoints, hence more than one block).
 SNIFF_BYTES = 65536
-#: Suffixes read by the ``video`` adapter.
-VIDEO_SUFFIXES: tuple[str, ...] = (".mp4", ".mov", ".avi", ".mkv", ".webm", ".gif")
-#: Image suffixes: a folder of these is a video given as frames.
-IMAGE_SUFFIXES: tuple[str, ...] = (".jpg", ".jpeg", ".png", ".bmp")
 _EXPECTED = (
     "an OpenPose folder of *_keypoints.json, COCO-17 JSON (MMPose, rtmlib, COCO results),"
     " MediaPipe landmark CSV (<name>_visibility), extensor CSV (<point>_conf), encoder CSV"
     " (angle column), IMU CSV (acc/gyr columns, phyphox export, 'time index') or a video"
 )
-
-
-class _LazyVideoAdapter(Adapter):
-    """Stands for ``extensor.video.VideoAdapter``, imported only when a video is read."""
-
-    name = "video"
-    kind = "keypoints"
-    suffixes = VIDEO_SUFFIXES
-
-    def read(self, path: str | Path, **options: Any) -> TimeSeries:
-        """Read with the real video adapter (which validates its own result)."""
-        return _video_adapter().read(path, **options)
-
-    def _read(self, path: Path, **options: Any) -> TimeSeries:
-        return _video_adapter()._read(path, **options)
-
-
-def _video_adapter() -> Adapter:
-    """An instance of ``extensor.video.VideoAdapter``; :class:`MissingExtraError` otherwise."""
-    try:
-        if importlib.util.find_spec("extensor.video") is None:
-            raise MissingExtraError.for_extra("video", "mediapipe")
-        module = importlib.import_module("extensor.video")
-    except ImportError as err:
-        if isinstance(err, MissingExtraError):
-            raise
-        raise MissingExtraError.for_extra("video", "mediapipe") from err
-    cls = getattr(module, "VideoAdapter", None)
-    if not (isinstance(cls, type) and issubclass(cls, Adapter)):
-        raise MissingExtraError(
-            "video input needs extensor.video.VideoAdapter (an Adapter), which this installation"
-            " lacks: pip install 'extensor[video]'"
-        )
-    return cls()
 
 
 #: Adapter name (``--input-type``) -> adapter class.
@@ -109,9 +79,32 @@ ADAPTERS: dict[str, type[Adapter]] = {
         ExtensorCsvAdapter,
         EncoderAdapter,
         ImuAdapter,
-        _LazyVideoAdapter,
     )
 }
+
+
+#: Input types whose adapter a plug-in registers, and the extra that installs what it needs.
+PLUGIN_EXTRAS: dict[str, tuple[str, str]] = {"video": ("video", "mediapipe")}
+
+
+def register_adapter(cls: type[Adapter]) -> type[Adapter]:
+    """Add an adapter defined outside this package to :data:`ADAPTERS` (under ``cls.name``).
+
+    Called by the package root for the video adapter; usable as a class decorator by a
+    third-party plug-in. Registering the same class twice is harmless; another class under
+    a taken name raises :class:`~extensor.ConfigError`.
+
+    >>> register_adapter(ADAPTERS["encoder"]).name
+    'encoder'
+    """
+    taken = ADAPTERS.get(cls.name)
+    if taken is not None and taken is not cls:
+        raise ConfigError(
+            f"input type {cls.name!r} must be registered once, got {cls.__qualname__}"
+            f" while {taken.__qualname__} holds it"
+        )
+    ADAPTERS[cls.name] = cls
+    return cls
 
 
 def get_adapter(name: str) -> Adapter:
@@ -123,16 +116,29 @@ def get_adapter(name: str) -> Adapter:
     try:
         return ADAPTERS[name]()
     except KeyError:
+        if name in PLUGIN_EXTRAS:
+            raise MissingExtraError.for_extra(*PLUGIN_EXTRAS[name]) from None
         valid = ", ".join(sorted(ADAPTERS))
         raise ConfigError(f"input type must be one of {valid}, got {name!r}") from None
 
 
 def read_recording(
-    path: str | Path, *, input_type: str | None = None, **options: Any
+    path: str | Path,
+    *,
+    input_type: str | None = None,
+    exercise: Exercise | None = None,
+    **options: Any,
 ) -> TimeSeries:
-    """Read ``path`` with the adapter ``input_type`` (detected from the content when None)."""
+    """Read ``path`` with the adapter ``input_type`` (detected from the content when None).
+
+    ``exercise`` (the loaded exercise data file) reaches the adapters tagged
+    ``uses_exercise``; without it they use the bundled file.
+    """
     name = input_type or detect_input_type(path)
-    return get_adapter(name).read(path, **options)
+    adapter = get_adapter(name)
+    if exercise is not None and adapter.uses_exercise:
+        options["exercise"] = exercise
+    return adapter.read(path, **options)
 
 
 def detect_input_type(path: str | Path) -> str:

@@ -41,10 +41,15 @@ from typing import Any
 import numpy as np
 
 from extensor._errors import ConfigError, EmptyInputError, InputFormatError
-from extensor.core import TimeSeries
-from extensor.core._timeseries import FloatArray
+from extensor.core import (
+    DEFAULT_AHRS_GAIN,
+    DEFAULT_GYROSCOPE_RANGE_DPS,
+    STANDARD_GRAVITY,
+    FloatArray,
+    TimeSeries,
+)
 from extensor.io._base import Adapter
-from extensor.io._keypoint_files import (
+from extensor.io._tables import (
     Table,
     check_options,
     check_time,
@@ -56,15 +61,12 @@ from extensor.io._keypoint_files import (
 )
 
 __all__ = [
-    "STANDARD_GRAVITY",
     "YURTMAN_BARSHAN_RATE_HZ",
     "EncoderAdapter",
     "ImuAdapter",
     "phyphox_sensor",
 ]
 
-#: m/s^2 in one g (standard gravity, CGPM 1901); converts ``acc_unit="g"``.
-STANDARD_GRAVITY = 9.80665
 #: Sampling rate of the Xsens MTx units in the Yurtman-Barshan physical-therapy dataset.
 YURTMAN_BARSHAN_RATE_HZ = 25.0
 
@@ -222,7 +224,10 @@ class ImuAdapter(Adapter):
     """IMU recordings: generic CSV, phyphox folder/zip, Yurtman-Barshan ``time index`` files.
 
     Options: ``fps``, ``columns``, ``acc_unit``, ``gyr_unit``, ``mag_unit``, ``time_unit``
-    (see the module docstring).
+    (see the module docstring), and two properties of the sensor kept in ``info`` for the
+    orientation filter: ``gyroscope_range_dps`` (full-scale range, default
+    :data:`~extensor.core.DEFAULT_GYROSCOPE_RANGE_DPS`) and ``ahrs_gain`` (default
+    :data:`~extensor.core.DEFAULT_AHRS_GAIN`).
     """
 
     name = "imu"
@@ -231,7 +236,10 @@ class ImuAdapter(Adapter):
 
     def _read(self, path: Path, **options: Any) -> TimeSeries:
         src = str(path)
-        known = ("fps", "columns", "acc_unit", "gyr_unit", "mag_unit", "time_unit")
+        known = (
+            "fps", "columns", "acc_unit", "gyr_unit", "mag_unit", "time_unit",
+            "gyroscope_range_dps", "ahrs_gain",
+        )  # fmt: skip
         check_options(options, known, adapter=self.name, source=src)
         fps = fps_option(options.get("fps"), source=src)
         acc_unit = _choice(options.get("acc_unit"), _ACC_FACTORS, name="acc_unit", source=src)
@@ -268,8 +276,32 @@ class ImuAdapter(Adapter):
             time,
             data,
             units=units,
-            info={**info, "kind": self.kind, "source": src, "adapter": self.name},
+            info={
+                **info,
+                "kind": self.kind,
+                "source": src,
+                "adapter": self.name,
+                "gyroscope_range_dps": _positive(
+                    options.get("gyroscope_range_dps", DEFAULT_GYROSCOPE_RANGE_DPS),
+                    name="gyroscope_range_dps",
+                    source=src,
+                ),
+                "ahrs_gain": _positive(
+                    options.get("ahrs_gain", DEFAULT_AHRS_GAIN), name="ahrs_gain", source=src
+                ),
+            },
         )
+
+
+def _positive(value: Any, *, name: str, source: str) -> float:
+    """A finite number above 0, else a ConfigError naming the option."""
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        number = math.nan
+    if not (math.isfinite(number) and number > 0):
+        raise ConfigError(f"{name} must be a positive number, got {value!r}", source=source)
+    return number
 
 
 def _columns_option(value: Any, *, source: str) -> dict[str, str]:

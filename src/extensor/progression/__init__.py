@@ -40,6 +40,7 @@ from extensor.progression._summary import (
 from extensor.progression._units import (
     LB_IN_KG,
     LOAD_UNITS,
+    MAX_LOAD_KG,
     LoadUnit,
     convert,
     format_load,
@@ -56,6 +57,7 @@ __all__ = [
     "FIXED_FIELDS",
     "LB_IN_KG",
     "LOAD_UNITS",
+    "MAX_LOAD_KG",
     "SET_FIELDS",
     "SET_SOURCES",
     "TEMPLATE_FIELDS",

@@ -118,9 +118,12 @@ def pick_focus(
     then its order in the exercise file. Unknown ids come last.
 
     >>> from extensor.knowledge import load_exercise
-    >>> pick_focus(["partial_range"] * 5 + ["bounce"], exercise=load_exercise(),
-    ...            priority=["safety", "tempo", "range", "position", "breathing"])
-    'bounce'
+    >>> ex = load_exercise()
+    >>> by_category = {m.category: m.id for m in ex.mistakes.values() if m.observable}
+    >>> seen = [by_category["range"]] * 5 + [by_category["safety"]]
+    >>> tiers = ["safety", "tempo", "range", "position", "breathing"]
+    >>> pick_focus(seen, exercise=ex, priority=tiers) == by_category["safety"]
+    True
     """
     if not fault_ids:
         return None

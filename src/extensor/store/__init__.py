@@ -23,6 +23,9 @@ from extensor.store._db import (
     StoreError,
     resolve_db_url,
 )
+from extensor.store._export import CSV_COLUMNS, EXPORT_SCHEMA, export_log
+from extensor.store._import import IMPORT_FORMATS, ImportReport, import_file
+from extensor.store._import_rows import is_back_extension
 from extensor.store._log import (
     MAX_REPS,
     MAX_SETS,
@@ -36,15 +39,6 @@ from extensor.store._log import (
     save_analysis,
     save_profile,
     source_of,
-)
-from extensor.store._transfer import (
-    CSV_COLUMNS,
-    EXPORT_SCHEMA,
-    IMPORT_FORMATS,
-    ImportReport,
-    export_log,
-    import_file,
-    is_back_extension,
 )
 
 __all__ = [

@@ -28,14 +28,15 @@ from sqlalchemy.orm import Session, selectinload
 from extensor._errors import ConfigError
 from extensor.progression import (
     LOAD_UNITS,
+    MAX_LOAD_KG,
     SET_SOURCES,
     LoadUnit,
     Profile,
     Recommendation,
     SessionSummary,
     SetSummary,
+    convert,
 )
-from extensor.progression._units import MAX_LOAD_KG, convert
 from extensor.store._db import Store
 from extensor.store._models import (
     FaultRow,
@@ -49,7 +50,7 @@ from extensor.store._models import (
 if TYPE_CHECKING:
     from extensor._analysis import AnalysisRun
     from extensor._config import Settings
-    from extensor.core._results import SetAnalysis
+    from extensor.core import SetAnalysis
     from extensor.progression import Rules
 
 __all__ = [

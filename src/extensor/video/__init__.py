@@ -8,7 +8,7 @@ Main entry points: :func:`video_to_keypoints` (and :class:`VideoAdapter`, the sa
 input adapter), :func:`check_camera`, :func:`write_annotated_video` with an :class:`Overlay`.
 """
 
-from extensor.video._annotate import Overlay, write_annotated_video
+from extensor.video._annotate import FramePoints, Overlay, draw_frame, write_annotated_video
 from extensor.video._camera import (
     check_camera,
     side_view_ratio,
@@ -19,10 +19,10 @@ from extensor.video._decode import (
     FrameSource,
     VideoInfo,
     VideoWarning,
+    import_cv2,
     iter_frames,
     probe_video,
 )
-from extensor.video._from_analysis import key_frames, overlay_from_run, phase_labels
 from extensor.video._pipeline import (
     DEFAULT_MAX_SIDE,
     VideoAdapter,
@@ -39,6 +39,7 @@ __all__ = [
     "DEFAULT_MAX_SIDE",
     "VIDEO_SUFFIXES",
     "Frame",
+    "FramePoints",
     "FrameSource",
     "LifterTracker",
     "MediaPipePoseEstimator",
@@ -51,11 +52,10 @@ __all__ = [
     "analysis_stride",
     "check_camera",
     "default_workers",
+    "draw_frame",
+    "import_cv2",
     "iter_frames",
-    "key_frames",
     "merge_keypoints",
-    "overlay_from_run",
-    "phase_labels",
     "probe_video",
     "side_view_ratio",
     "stride_for_rate",

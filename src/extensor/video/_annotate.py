@@ -33,15 +33,18 @@ from numpy.typing import ArrayLike, NDArray
 
 from extensor._errors import ConfigError, InputFormatError
 from extensor._files import atomic_path
-from extensor.core import TimeSeries
-from extensor.core._timeseries import FloatArray, validate_time
+from extensor.core import FloatArray, TimeSeries, validate_time
+from extensor.knowledge import Exercise
 from extensor.video._decode import FrameSource, import_cv2
+from extensor.video._limits import exercise_or_default, limit
 
 __all__ = [
     "FAULT_FLASH_S",
     "MAX_SAMPLE_DISTANCE",
     "OUTPUT_SUFFIXES",
+    "FramePoints",
     "Overlay",
+    "draw_frame",
     "write_annotated_video",
 ]
 
@@ -51,9 +54,6 @@ FAULT_FLASH_S = 0.8
 
 #: A keypoint sample is drawn on frames up to this many median sample intervals from it.
 MAX_SAMPLE_DISTANCE = 1.5
-
-#: Points drawn from this confidence on (MediaPipe's visibility); below it they are guesses.
-DRAW_MIN_CONFIDENCE = 0.5
 
 #: Containers the mp4v codec can be written into.
 OUTPUT_SUFFIXES = (".mp4", ".m4v", ".mov", ".avi")
@@ -139,11 +139,14 @@ class Overlay:
         return [label for ft, label in self.faults if ft <= t < ft + FAULT_FLASH_S]
 
 
-class _Points:
+class FramePoints:
     """Keypoints looked up by time, in pixels of the displayed frame."""
 
-    def __init__(self, keypoints: TimeSeries, width: int, height: int) -> None:
+    def __init__(
+        self, keypoints: TimeSeries, width: int, height: int, *, min_confidence: float
+    ) -> None:
         self.ts = keypoints
+        self.min_confidence = min_confidence
         scale = np.ones(3)
         if any(u == "normalized" for u in keypoints.units.values()):
             scale = np.array([width, height, 1.0])
@@ -160,7 +163,7 @@ class _Points:
         found: dict[str, tuple[int, int]] = {}
         for name, values in self.data.items():
             x, y, conf = values[i]
-            if conf >= DRAW_MIN_CONFIDENCE and math.isfinite(x) and math.isfinite(y):
+            if conf >= self.min_confidence and math.isfinite(x) and math.isfinite(y):
                 found[name] = (round(x), round(y))
         return found
 
@@ -178,7 +181,7 @@ def _text(
     cv2.putText(img, text, org, cv2.FONT_HERSHEY_SIMPLEX, scale, color, thick, cv2.LINE_AA)
 
 
-def _draw(
+def draw_frame(
     cv2: Any,
     img: NDArray[np.uint8],
     t: float,
@@ -243,12 +246,18 @@ def write_annotated_video(
     overlay: Overlay,
     *,
     fps: float | None = None,
+    min_confidence: float | None = None,
+    exercise: Exercise | None = None,
 ) -> Path:
     """Draw ``keypoints`` and ``overlay`` on every frame of ``src_path``; write ``out_path``.
 
     The output has the source's frames (rotated upright) at its nominal frame rate,
-    encoded with mp4v. Returns the path written. ``fps`` is for image folders.
+    encoded with mp4v. Returns the path written. ``fps`` is for image folders. Points are
+    drawn from ``min_confidence`` on, by default ``exercise``'s
+    ``analysis.min_keypoint_confidence`` (the cut-off the analysis itself uses; the bundled
+    data file when no exercise is given).
     """
+    min_conf = limit(exercise_or_default(exercise), "min_keypoint_confidence", min_confidence)
     cv2 = import_cv2()
     out = Path(out_path)
     if out.suffix.lower() not in OUTPUT_SUFFIXES:
@@ -262,7 +271,7 @@ def write_annotated_video(
     source = FrameSource(src_path, fps=fps)
     info = source.info
     rate = info.fps if math.isfinite(info.fps) and info.fps > 0 else 30.0
-    points = _Points(keypoints, info.width, info.height)
+    points = FramePoints(keypoints, info.width, info.height, min_confidence=min_conf)
     writer: Any = None
     try:
         with atomic_path(out) as tmp:
@@ -274,7 +283,7 @@ def write_annotated_video(
             written = 0
             for frame in source.frames():
                 image = frame.image
-                _draw(cv2, image, frame.time, points.at(frame.time), overlay)
+                draw_frame(cv2, image, frame.time, points.at(frame.time), overlay)
                 writer.write(image)
                 written += 1
             writer.release()

@@ -41,10 +41,10 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import NDArray
 
-from extensor.core import TimeSeries
-from extensor.core._timeseries import FloatArray
+from extensor.core import FloatArray, TimeSeries
+from extensor.knowledge import Exercise
 from extensor.video._decode import VideoWarning
-from extensor.video._limits import limit
+from extensor.video._limits import exercise_or_default, limit
 from extensor.video._track import missing_person_warnings
 
 __all__ = [
@@ -113,19 +113,22 @@ def check_camera(
     min_visible_share: float | None = None,
     min_short_side_px: float | None = None,
     max_missing_share: float | None = None,
+    exercise: Exercise | None = None,
 ) -> list[VideoWarning]:
     """Warnings about the camera set-up of a keypoint series; empty when all is well.
 
     ``width``/``height`` default to ``keypoints.info``; without them (or with
     normalized coordinates) the framing check only uses the confidences and the
-    resolution check is skipped.
+    resolution check is skipped. Every threshold left out comes from ``exercise``'s
+    ``[analysis]`` table (the bundled data file when no exercise is given).
     """
-    max_side_view_spread = limit("max_side_view_spread", max_side_view_spread)
-    min_sample_rate_hz = limit("min_sample_rate_hz", min_sample_rate_hz)
-    min_confidence = limit("camera_min_confidence", min_confidence)
-    min_visible_share = limit("camera_min_visible_share", min_visible_share)
-    min_short_side_px = limit("camera_min_short_side_px", min_short_side_px)
-    max_missing_share = limit("max_unusable_share", max_missing_share)
+    ex = exercise_or_default(exercise)
+    max_side_view_spread = limit(ex, "max_side_view_spread", max_side_view_spread)
+    min_sample_rate_hz = limit(ex, "min_sample_rate_hz", min_sample_rate_hz)
+    min_confidence = limit(ex, "camera_min_confidence", min_confidence)
+    min_visible_share = limit(ex, "camera_min_visible_share", min_visible_share)
+    min_short_side_px = limit(ex, "camera_min_short_side_px", min_short_side_px)
+    max_missing_share = limit(ex, "max_unusable_share", max_missing_share)
     found: list[VideoWarning] = []
     n = len(keypoints)
     w = width if width is not None else keypoints.info.get("width")
@@ -137,7 +140,7 @@ def check_camera(
     ratio = side_view_ratio(keypoints)[present]
     ratio = ratio[np.isfinite(ratio)]
     if ratio.size:
-        typical = float(np.quantile(ratio, limit("camera_side_view_quantile")))
+        typical = float(np.quantile(ratio, limit(ex, "camera_side_view_quantile")))
         if typical > max_side_view_spread:
             found.append(
                 VideoWarning(
@@ -163,7 +166,7 @@ def check_camera(
     if n >= 2:
         rate = (n - 1) / keypoints.duration if keypoints.duration > 0 else float("inf")
         gap = float(np.max(np.diff(keypoints.time)))
-        max_gap = limit("camera_max_gap_intervals") / min_sample_rate_hz
+        max_gap = limit(ex, "camera_max_gap_intervals") / min_sample_rate_hz
         if rate < min_sample_rate_hz or gap > max_gap:
             found.append(
                 VideoWarning(

@@ -43,6 +43,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from extensor._errors import ConfigError, EmptyInputError, InputFormatError, MissingExtraError
+from extensor.io import IMAGE_SUFFIXES, VIDEO_SUFFIXES
 
 __all__ = [
     "IMAGE_SUFFIXES",
@@ -56,12 +57,6 @@ __all__ = [
     "prefetched",
     "probe_video",
 ]
-
-#: Suffixes read as video files (GIF included: OpenCV's FFmpeg backend decodes it with its delays).
-VIDEO_SUFFIXES: tuple[str, ...] = (".mp4", ".mov", ".avi", ".mkv", ".webm", ".m4v", ".gif")
-
-#: Suffixes of the still images read from an image folder.
-IMAGE_SUFFIXES: tuple[str, ...] = (".png", ".jpg", ".jpeg", ".bmp", ".tif", ".tiff", ".webp")
 
 #: Below this share of the frames the container announces, a clip is reported as truncated.
 #: Containers such as mp4 state the exact count, so a real clip reaches 100 %; 0.9 leaves room

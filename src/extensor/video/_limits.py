@@ -1,22 +1,29 @@
-"""The camera-check thresholds, read from the exercise data file (its ``[analysis]`` table).
+"""The camera-check thresholds, read from a loaded exercise (its ``[analysis]`` table).
 
-Functions here take them as keyword arguments; when a caller leaves one out, it comes
-from the data file, never from a copy in the code.
+Functions take them as keyword arguments; one left out comes from the exercise they were
+given (``exercise=``), the bundled data file only when none was given, never from a copy in
+the code. Nothing here loads a file at import time.
 """
 
 from __future__ import annotations
 
-__all__ = ["limit"]
+from extensor.knowledge import Exercise, load_exercise
+
+__all__ = ["exercise_or_default", "limit"]
 
 
-def limit(name: str, given: float | None = None) -> float:
-    """``given`` when set, else the data file's ``analysis.<name>``.
+def exercise_or_default(exercise: Exercise | None) -> Exercise:
+    """``exercise``, or the bundled data file when None (what ``load_exercise()`` returns)."""
+    return exercise if exercise is not None else load_exercise()
 
-    >>> limit("min_sample_rate_hz"), limit("min_sample_rate_hz", 5.0)
+
+def limit(exercise: Exercise, name: str, given: float | None = None) -> float:
+    """``given`` when set, else ``exercise``'s ``analysis.<name>``.
+
+    >>> ex = load_exercise()
+    >>> limit(ex, "min_sample_rate_hz"), limit(ex, "min_sample_rate_hz", 5.0)
     (10.0, 5.0)
     """
     if given is not None:
         return given
-    from extensor.knowledge import load_exercise
-
-    return load_exercise().analysis_param(name)
+    return exercise.analysis_param(name)

@@ -55,9 +55,9 @@ from typing import Any, ClassVar
 import numpy as np
 
 from extensor._errors import ConfigError, EmptyInputError, InputFormatError
-from extensor.core import POINT_NAMES, TimeSeries, keypoint_series
-from extensor.core._timeseries import FloatArray
-from extensor.io._base import Adapter
+from extensor.core import POINT_NAMES, FloatArray, TimeSeries, keypoint_series
+from extensor.io import Adapter
+from extensor.knowledge import Exercise
 from extensor.video._camera import (
     check_camera,
 )
@@ -71,7 +71,7 @@ from extensor.video._decode import (
     import_cv2,
     prefetched,
 )
-from extensor.video._limits import limit
+from extensor.video._limits import exercise_or_default, limit
 from extensor.video._pose import (
     DEFAULT_MODEL_COMPLEXITY,
     MediaPipePoseEstimator,
@@ -136,9 +136,10 @@ def stride_for_rate(fps: float, rate_hz: float) -> int:
     return max(1, math.floor(fps / rate_hz + _RATE_SLACK))
 
 
-def analysis_stride(fps: float) -> int:
+def analysis_stride(fps: float, *, exercise: Exercise | None = None) -> int:
     """The stride the analysis reads a video with: about ``analysis.video_analysis_rate_hz``
-    frames per second, at most ``analysis.video_max_stride`` (both in the data file).
+    frames per second, at most ``analysis.video_max_stride`` (both in ``exercise``'s data
+    file; the bundled one when no exercise is given).
 
     At stride 2 the tracking region is predicted from the last two analysed frames, which
     keeps threshold timings within one frame of the full-rate pass (``bench/README.md``);
@@ -147,8 +148,9 @@ def analysis_stride(fps: float) -> int:
     >>> analysis_stride(29.97), analysis_stride(59.94), analysis_stride(24.0)
     (2, 2, 1)
     """
-    rate = limit("video_analysis_rate_hz")
-    return min(int(limit("video_max_stride")), stride_for_rate(fps, rate))
+    ex = exercise_or_default(exercise)
+    rate = limit(ex, "video_analysis_rate_hz")
+    return min(int(limit(ex, "video_max_stride")), stride_for_rate(fps, rate))
 
 
 @dataclass
@@ -395,6 +397,7 @@ def video_to_keypoints(
     max_side_view_spread: float | None = None,
     min_sample_rate_hz: float | None = None,
     predict_roi: bool | None = None,
+    exercise: Exercise | None = None,
 ) -> TimeSeries:
     """Keypoints of the lifter in a video file, GIF or image folder, in pixels.
 
@@ -409,7 +412,9 @@ def video_to_keypoints(
     in a background thread. The two thresholds go to :func:`check_camera`. ``predict_roi``
     (MediaPipe tracking with a stride): extrapolate the tracking region over the skipped
     frames (``roi_step_s`` of :class:`MediaPipePoseEstimator`), which removes the lag a
-    stride otherwise adds; ``None`` = on whenever ``stride > 1``.
+    stride otherwise adds; ``None`` = on whenever ``stride > 1``. ``exercise``: the loaded
+    exercise whose thresholds the camera checks and the pose confidence use (the bundled
+    data file when None).
 
     The series has ``info``: ``source``, ``width``, ``height``, ``fps``, ``frames``,
     ``duration``, ``rotation``, ``container``, ``stride``, ``max_side``, ``pose_backend``,
@@ -417,6 +422,7 @@ def video_to_keypoints(
     of every sample) and ``warnings`` (``[{"code", "message"}]``). Raises
     :class:`EmptyInputError` when nobody is found at all.
     """
+    ex = exercise_or_default(exercise)
     src = FrameSource(path, fps=fps)
     source = str(path)
     if stride < 1:
@@ -522,9 +528,12 @@ def video_to_keypoints(
     found = [
         *decode_warnings,
         *check_camera(
-            ts, max_side_view_spread=max_side_view_spread, min_sample_rate_hz=min_sample_rate_hz
+            ts,
+            max_side_view_spread=max_side_view_spread,
+            min_sample_rate_hz=min_sample_rate_hz,
+            exercise=ex,
         ),
-        *tracker.warnings(),
+        *tracker.warnings(exercise=ex),
     ]
     unique: list[VideoWarning] = []
     for warning in found:
@@ -583,10 +592,12 @@ class VideoAdapter(Adapter):
     name: ClassVar[str] = "video"
     kind: ClassVar[str] = "keypoints"
     suffixes: ClassVar[tuple[str, ...]] = VIDEO_SUFFIXES
+    uses_exercise: ClassVar[bool] = True
 
     def _read(self, path: Path, **options: Any) -> TimeSeries:
         if options.get("stride") is None:
-            options["stride"] = analysis_stride(FrameSource(path, fps=options.get("fps")).info.fps)
+            fps = FrameSource(path, fps=options.get("fps")).info.fps
+            options["stride"] = analysis_stride(fps, exercise=options.get("exercise"))
         return video_to_keypoints(path, **options)
 
     @classmethod

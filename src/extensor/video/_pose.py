@@ -56,6 +56,8 @@ from extensor.core import POINT_NAMES
 __all__ = [
     "BLAZEPOSE_NAMES",
     "DEFAULT_MODEL_COMPLEXITY",
+    "MEDIAPIPE_MIN_DETECTION_CONFIDENCE",
+    "MEDIAPIPE_MIN_TRACKING_CONFIDENCE",
     "MediaPipePoseEstimator",
     "Person",
     "PoseEstimator",
@@ -67,6 +69,15 @@ BLAZEPOSE_NAMES: tuple[str, ...] = POINT_NAMES[:33]
 #: The full BlazePose landmark model: the only one the mediapipe 0.10.21 wheel ships, and
 #: more accurate on a torso that is horizontal or upside-down than the lite model.
 DEFAULT_MODEL_COMPLEXITY = 1
+
+#: Score from which MediaPipe's person detector accepts a person. An option of the pose
+#: model, not of the exercise: 0.5 is MediaPipe Pose's own documented default. (Which
+#: keypoints the analysis trusts is the data file's ``analysis.min_keypoint_confidence``.)
+MEDIAPIPE_MIN_DETECTION_CONFIDENCE = 0.5
+
+#: Landmark-tracking score below which MediaPipe re-runs its person detector (MediaPipe
+#: Pose's documented default); a model option like the one above.
+MEDIAPIPE_MIN_TRACKING_CONFIDENCE = 0.5
 
 _MODEL_FILES = {
     0: "pose_landmark_lite.tflite",
@@ -322,8 +333,8 @@ class MediaPipePoseEstimator(PoseEstimator):
         *,
         smooth_landmarks: bool = False,
         static_image_mode: bool = False,
-        min_detection_confidence: float = 0.5,
-        min_tracking_confidence: float = 0.5,
+        min_detection_confidence: float = MEDIAPIPE_MIN_DETECTION_CONFIDENCE,
+        min_tracking_confidence: float = MEDIAPIPE_MIN_TRACKING_CONFIDENCE,
         roi_step_s: float | None = None,
     ) -> None:
         super().__init__()

@@ -20,8 +20,9 @@ from __future__ import annotations
 
 import math
 
+from extensor.knowledge import Exercise
 from extensor.video._decode import VideoWarning
-from extensor.video._limits import limit
+from extensor.video._limits import exercise_or_default, limit
 from extensor.video._pose import Person
 
 __all__ = ["LifterTracker", "missing_person_warnings"]
@@ -76,10 +77,17 @@ class LifterTracker:
         self.frames_without_person += other.frames_without_person
         self.frames_with_several += other.frames_with_several
 
-    def warnings(self, *, max_missing_share: float | None = None) -> list[VideoWarning]:
-        """Warnings about missing or extra people; see :func:`missing_person_warnings`."""
+    def warnings(
+        self, *, max_missing_share: float | None = None, exercise: Exercise | None = None
+    ) -> list[VideoWarning]:
+        """Warnings about missing or extra people; see :func:`missing_person_warnings`.
+
+        ``max_missing_share`` defaults to ``exercise``'s ``analysis.max_unusable_share``
+        (the bundled data file when no exercise is given).
+        """
+        allowed = limit(exercise_or_default(exercise), "max_unusable_share", max_missing_share)
         found = missing_person_warnings(
-            self.frames, self.frames_without_person, max_missing_share=max_missing_share
+            self.frames, self.frames_without_person, max_missing_share=allowed
         )
         if self.frames_with_several:
             found.append(
@@ -93,7 +101,7 @@ class LifterTracker:
 
 
 def missing_person_warnings(
-    frames: int, frames_without_person: int, *, max_missing_share: float | None = None
+    frames: int, frames_without_person: int, *, max_missing_share: float
 ) -> list[VideoWarning]:
     """A ``no_person`` warning when more than ``max_missing_share`` of the frames show nobody.
 
@@ -102,8 +110,7 @@ def missing_person_warnings(
     >>> missing_person_warnings(10, 1, max_missing_share=0.2)
     []
     """
-    allowed = limit("max_unusable_share", max_missing_share)
-    if frames <= 0 or frames_without_person <= allowed * frames:
+    if frames <= 0 or frames_without_person <= max_missing_share * frames:
         return []
     share = frames_without_person / frames
     if frames_without_person == frames:

@@ -21,6 +21,7 @@ from extensor.web._options import (
     DEFAULT_WORKERS,
     WebOptions,
 )
+from extensor.web._state import WEB_DIR_NAME
 
 __all__ = [
     "DEFAULT_HOST",
@@ -30,6 +31,7 @@ __all__ = [
     "DEFAULT_PORT",
     "DEFAULT_WORKERS",
     "JOB_STATES",
+    "WEB_DIR_NAME",
     "AccountError",
     "WebDB",
     "WebOptions",

@@ -11,10 +11,10 @@ from typing import Annotated, Any
 from fastapi import Depends, HTTPException, Request
 
 from extensor._errors import ExtensorError
-from extensor.web._app import AppState, get_state, identity_of, sid_of
 from extensor.web._db import new_job_id
 from extensor.web._jobs import QueueFullError
 from extensor.web._security import CSRF_FIELD, CSRF_HEADER, Identity, csrf_valid, origin_allowed
+from extensor.web._state import AppState, get_state, identity_of, sid_of
 from extensor.web._uploads import UploadedFile, UploadRejectedError, classify, receive_upload
 
 __all__ = [

@@ -18,9 +18,8 @@ from fastapi import APIRouter, Depends, HTTPException, Query, Request, Response
 from fastapi.responses import FileResponse, JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 
-from extensor import __version__
 from extensor._errors import ExtensorError
-from extensor.web._app import AppState, get_state, sid_of
+from extensor._version import __version__
 from extensor.web._deps import Me, State, accept_upload, job_json, require_csrf
 from extensor.web._jobs import JOB_FILES, remove_job_files
 from extensor.web._security import (
@@ -31,6 +30,7 @@ from extensor.web._security import (
     new_token,
     verify_password,
 )
+from extensor.web._state import AppState, get_state, sid_of
 from extensor.web._uploads import UploadRejectedError
 
 __all__ = ["router", "serve_job_file"]

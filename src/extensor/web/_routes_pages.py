@@ -12,10 +12,10 @@ from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Resp
 from markupsafe import Markup
 
 from extensor._errors import ExtensorError
-from extensor.web._app import AppState, get_state, identity_of, optional_identity, render
 from extensor.web._deps import Me, State, accept_upload, check_csrf, job_json
 from extensor.web._routes_api import delete_owned_job, login_user, owned_job, serve_job_file
 from extensor.web._security import Identity, hash_token, new_token
+from extensor.web._state import AppState, get_state, identity_of, optional_identity, render
 from extensor.web._uploads import UploadRejectedError
 
 __all__ = ["router"]

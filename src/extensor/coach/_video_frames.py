@@ -1,5 +1,8 @@
 """What the video outputs need from an analysis: the overlay and the report's key frames.
 
+Presentation of a result, so it lives with the coaching output (``coach``), above
+``video`` whose drawing it uses.
+
 :func:`overlay_from_run` turns an :class:`~extensor._analysis.AnalysisRun` into the
 per-sample :class:`Overlay` of the annotated video (signed trunk angle, rep counter,
 current phase, faults at the moment they happen). :func:`key_frames` cuts each rep's
@@ -15,15 +18,13 @@ from typing import TYPE_CHECKING, Literal
 import numpy as np
 from numpy.typing import NDArray
 
-from extensor.core import TimeSeries, phase_spans
-from extensor.core._results import SetAnalysis
-from extensor.core._timeseries import FloatArray
-from extensor.video._annotate import Overlay, _draw, _Points
-from extensor.video._decode import FrameSource, import_cv2
+from extensor.coach._report import KeyFrame
+from extensor.core import FloatArray, SetAnalysis, TimeSeries, phase_spans
+from extensor.knowledge import Exercise, load_exercise
+from extensor.video import FramePoints, FrameSource, Overlay, draw_frame, import_cv2
 
 if TYPE_CHECKING:
     from extensor._analysis import AnalysisRun
-    from extensor.coach import KeyFrame
 
 __all__ = ["PHASE_LABELS", "key_frames", "overlay_from_run", "phase_labels"]
 
@@ -100,14 +101,16 @@ def key_frames(
     *,
     width_px: int,
     max_reps: int | None = None,
+    exercise: Exercise | None = None,
 ) -> list[KeyFrame]:
     """Each rep's top and bottom from the video, skeleton and overlay drawn, as PNG.
 
     ``width_px`` sets the image width (the report stays small); ``max_reps`` keeps the
-    first reps only.
+    first reps only. Points are drawn from ``exercise``'s ``min_keypoint_confidence`` on
+    (the bundled data file when no exercise is given).
     """
-    from extensor.coach import KeyFrame
-
+    ex = exercise if exercise is not None else load_exercise()
+    min_conf = ex.analysis_param("min_keypoint_confidence")
     cv2 = import_cv2()
     reps = list(run.result.reps)[:max_reps]
     wanted = [(r, "top", r.top_time) for r in reps] + [(r, "bottom", r.bottom_time) for r in reps]
@@ -120,8 +123,8 @@ def key_frames(
         if image is None:
             continue
         h, w = image.shape[:2]
-        points = _Points(recording, w, h)
-        _draw(cv2, image, t, points.at(t), overlay)
+        points = FramePoints(recording, w, h, min_confidence=min_conf)
+        draw_frame(cv2, image, t, points.at(t), overlay)
         scale = width_px / w
         small = cv2.resize(image, (width_px, round(h * scale)), interpolation=cv2.INTER_AREA)
         ok, png = cv2.imencode(".png", small, [cv2.IMWRITE_PNG_COMPRESSION, 9])

@@ -1,0 +1,6 @@
+"""The package version, in a module of its own so that any layer can read it without
+importing the package root (which wires the plug-ins together)."""
+
+__all__ = ["__version__"]
+
+__version__ = "0.1.0"

@@ -1,0 +1,200 @@
+"""The ``extensor_csv`` adapter and its writer: the project's own keypoint format.
+
+The extensor CSV format
+-----------------------
+The documented format for pose traces, written by :func:`write_extensor_csv` and read by
+the ``extensor_csv`` adapter (full description in ``docs/formats.md``)::
+
+    # extensor keypoints
+    # unit: px
+    # image_size: 1280x720
+    # fps: 30
+    time,nose_x,nose_y,nose_conf,left_hip_x,left_hip_y,left_hip_conf
+    0,640.5,210.25,0.98,600,400,0.91
+    0.0333333333333,641,211,0.97,nan,nan,0
+
+* UTF-8 text, comma-separated, one header line, then one row per frame.
+* Optional ``# key: value`` comment lines before the header: ``unit`` (``px`` or
+  ``normalized``), ``image_size`` (``<width>x<height>``, px), ``fps`` (informative only:
+  time comes from the ``time`` column). Other keys are kept in ``info["comments"]``.
+* The first column is ``time`` in seconds, strictly increasing.
+* Then ``<point>_x, <point>_y, <point>_conf`` for any subset of
+  :data:`~extensor.core.POINT_NAMES`, in any order.
+* A missing value is ``nan`` or an empty field; a point with a missing coordinate is
+  missing (NaN coordinates, confidence 0).
+* Numbers are written with :data:`CSV_SIGNIFICANT_DIGITS` significant digits.
+
+>>> import tempfile
+>>> from extensor.core import keypoint_series
+>>> ts = keypoint_series([0.0, 0.5], {"nose": [[10.0, 20.0, 0.9], [11.0, 21.0, 0.8]]}, unit="px")
+>>> with tempfile.TemporaryDirectory() as tmp:
+...     path = write_extensor_csv(ts, Path(tmp) / "trace.csv")
+...     print(path.read_text().splitlines()[1:])
+...     back = ExtensorCsvAdapter().read(path)
+['# unit: px', 'time,nose_x,nose_y,nose_conf', '0,10,20,0.9', '0.5,11,21,0.8']
+>>> back.data["nose"].tolist()
+[[10.0, 20.0, 0.9], [11.0, 21.0, 0.8]]
+"""
+
+from __future__ import annotations
+
+import io
+import math
+import re
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from extensor._errors import InputFormatError
+from extensor._files import atomic_write
+from extensor.core import (
+    KEYPOINT_UNITS,
+    POINT_NAMES,
+    FloatArray,
+    TimeSeries,
+    keypoint_names,
+)
+from extensor.io._base import Adapter
+from extensor.io._keypoint_tools import finish_keypoints
+from extensor.io._tables import (
+    check_options,
+    check_time,
+    fps_option,
+    read_table,
+    unit_choice,
+)
+
+__all__ = [
+    "CSV_SIGNIFICANT_DIGITS",
+    "ExtensorCsvAdapter",
+    "write_extensor_csv",
+]
+
+#: Significant digits written by :func:`write_extensor_csv`: exact to 1e-6 for values
+#: below 1e5 (a day of seconds, any pixel coordinate), while 0.1 stays ``0.1``.
+CSV_SIGNIFICANT_DIGITS = 12
+
+# -- extensor CSV ----------------------------------------------------------------------------
+
+_EXTENSOR_SUFFIXES = ("_x", "_y", "_conf")
+
+
+class ExtensorCsvAdapter(Adapter):
+    """extensor's own keypoint CSV (see the module docstring and ``docs/formats.md``).
+
+    Options: ``unit`` (overrides ``# unit:``), ``fps`` (accepted; time comes from the file).
+    """
+
+    name = "extensor_csv"
+    kind = "keypoints"
+    suffixes = (".csv",)
+
+    def _read(self, path: Path, **options: Any) -> TimeSeries:
+        src = str(path)
+        check_options(options, ("fps", "unit"), adapter=self.name, source=src)
+        fps = fps_option(options.get("fps"), source=src)
+        table = read_table(path, delimiters=(",",), source=src)
+        unit = unit_choice(options.get("unit"), table.meta, source=src)
+        if table.columns[0] != "time":
+            raise InputFormatError(
+                f"the first column must be 'time' (seconds), got {table.columns[0]!r}", source=src
+            )
+        time = check_time(table.column("time"), name="time", where=table.where, source=src)
+        groups: dict[str, dict[str, str]] = {}
+        for col in table.columns[1:]:
+            suffix = next((s for s in _EXTENSOR_SUFFIXES if col.endswith(s)), None)
+            if suffix is None:
+                raise InputFormatError(
+                    f"column {col!r} must be <point>_x, <point>_y or <point>_conf", source=src
+                )
+            point = col[: -len(suffix)]
+            if point not in POINT_NAMES:
+                raise InputFormatError(
+                    f"column {col!r} must name a known point (nose, left_hip, ...), got {point!r}",
+                    source=src,
+                )
+            groups.setdefault(point, {})[suffix] = col
+        if not groups:
+            raise InputFormatError(
+                "columns must include <point>_x, <point>_y, <point>_conf for at least one point,"
+                " got only 'time'",
+                source=src,
+            )
+        points: dict[str, FloatArray] = {}
+        for point, cols in groups.items():
+            missing = [point + s for s in _EXTENSOR_SUFFIXES if s not in cols]
+            if missing:
+                raise InputFormatError(
+                    f"column {missing[0]!r} is required with {sorted(cols.values())}", source=src
+                )
+            points[point] = np.column_stack([table.column(cols[s]) for s in _EXTENSOR_SUFFIXES])
+        info: dict[str, Any] = {"adapter": self.name}
+        info.update(_extensor_meta(table.meta, source=src))
+        if fps is not None:
+            info["fps"] = fps
+        return finish_keypoints(time, points, unit=unit, source=src, info=info)
+
+
+def _extensor_meta(meta: Mapping[str, str], *, source: str) -> dict[str, Any]:
+    info: dict[str, Any] = {}
+    if "image_size" in meta:
+        match = re.fullmatch(r"\s*(\d+)\s*[xX×]\s*(\d+)\s*", meta["image_size"])
+        if match is None:
+            raise InputFormatError(
+                f"'# image_size:' must be <width>x<height> in px, got {meta['image_size']!r}",
+                source=source,
+            )
+        info["image_size"] = (int(match.group(1)), int(match.group(2)))
+    if "fps" in meta:
+        try:
+            fps = float(meta["fps"])
+        except ValueError:
+            fps = math.nan
+        if not (math.isfinite(fps) and fps > 0):
+            raise InputFormatError(
+                f"'# fps:' must be a positive number, got {meta['fps']!r}", source=source
+            )
+        info["fps"] = fps
+    others = {k: v for k, v in meta.items() if k not in ("unit", "image_size", "fps")}
+    if others:
+        info["comments"] = others
+    return info
+
+
+def write_extensor_csv(ts: TimeSeries, path: str | Path) -> Path:
+    """Write a keypoint series as an extensor CSV, atomically (temp file, then rename).
+
+    Writes ``# unit:``, and ``# image_size:`` / ``# fps:`` when ``ts.info`` has them;
+    reading the file back gives the same values to 1e-6. Returns the path.
+    """
+    p = Path(path)
+    if ts.info.get("kind") != "keypoints":
+        raise InputFormatError(
+            "series must be a keypoint series (info['kind'] 'keypoints'),"
+            f" got {ts.info.get('kind')!r}",
+            source=p,
+        )
+    names = keypoint_names(ts)
+    if not names:
+        raise InputFormatError("series must hold at least one keypoint channel, got none", source=p)
+    units = sorted({str(ts.units.get(n)) for n in names})
+    if len(units) != 1 or units[0] not in KEYPOINT_UNITS:
+        raise InputFormatError(
+            f"points must share one unit, px or normalized, got {units}", source=p
+        )
+    head = ["# extensor keypoints", f"# unit: {units[0]}"]
+    size = ts.info.get("image_size")
+    if isinstance(size, tuple | list) and len(size) == 2:
+        head.append(f"# image_size: {int(size[0])}x{int(size[1])}")
+    fps = ts.info.get("fps")
+    if isinstance(fps, int | float) and math.isfinite(fps) and fps > 0:
+        head.append(f"# fps: {fps:.{CSV_SIGNIFICANT_DIGITS}g}")
+    head.append(",".join(["time", *(f"{n}{s}" for n in names for s in _EXTENSOR_SUFFIXES)]))
+    table = np.column_stack([ts.time, *(ts.data[n] for n in names)])
+    buf = io.StringIO()
+    buf.write("\n".join(head) + "\n")
+    np.savetxt(buf, table, fmt=f"%.{CSV_SIGNIFICANT_DIGITS}g", delimiter=",")
+    atomic_write(p, buf.getvalue())
+    return p
