@@ -7,10 +7,16 @@ import itertools
 import pytest
 
 from extensor._analysis import analysis_params, run_analysis
-from extensor.core._synthetic import RepSpec, synthetic_set
+from extensor.core import RepSpec, synthetic_set
 from extensor.knowledge import load_exercise
-from extensor.live import LiveCoach, LiveFrame, LiveSession, RecordingSpeaker, live_differences
-from extensor.live._settings import live_settings
+from extensor.live import (
+    LiveCoach,
+    LiveFrame,
+    LiveSession,
+    RecordingSpeaker,
+    live_differences,
+    live_settings,
+)
 
 GOAL, VARIANT = "hypertrophy", "45_degree_bench"
 

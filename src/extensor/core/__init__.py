@@ -39,6 +39,7 @@ from extensor.core._results import (
     rep_events,
     rep_extremes,
 )
+from extensor.core._stream import StreamingAnalyzer
 from extensor.core._synthetic import RepSpec, RepTruth, SyntheticSet, make_rep, synthetic_set
 from extensor.core._timeseries import Event, FloatArray, TimeSeries, validate_time
 from extensor.core.mistakes import (
@@ -77,6 +78,7 @@ __all__ = [
     "SegmentationParams",
     "SetAnalysis",
     "SetMetrics",
+    "StreamingAnalyzer",
     "SyntheticSet",
     "TempoTarget",
     "TimeSeries",

@@ -11,6 +11,7 @@ from extensor.live._frames import FrameSlot, LiveFrame, camera_frames, replay_fr
 from extensor.live._pose import tracked_pose
 from extensor.live._run import LiveRun, LiveSet
 from extensor.live._session import LiveSession, LiveTiming
+from extensor.live._settings import live_settings
 from extensor.live._speech import (
     EspeakSpeaker,
     RecordingSpeaker,
@@ -36,6 +37,7 @@ __all__ = [
     "Speaker",
     "camera_frames",
     "live_differences",
+    "live_settings",
     "open_speaker",
     "replay_frames",
     "tracked_pose",

@@ -23,11 +23,17 @@ from typing import Any
 
 import numpy as np
 
-from extensor.core import POINT_NAMES, TimeSeries, keypoint_series
-from extensor.core._kinematics import keypoints_to_motion  # TODO(merge): public names
-from extensor.core._params import AnalysisParams
-from extensor.core._results import Fault, Rep, SetAnalysis
-from extensor.core._stream import StreamingAnalyzer
+from extensor.core import (
+    POINT_NAMES,
+    AnalysisParams,
+    Fault,
+    Rep,
+    SetAnalysis,
+    StreamingAnalyzer,
+    TimeSeries,
+    keypoint_series,
+    keypoints_to_motion,
+)
 
 __all__ = ["LiveCoach", "LiveSettings", "live_differences"]
 
@@ -200,9 +206,10 @@ class LiveCoach:
         phase = self._phase
         if x is not None and x == x:
             self._recent.append((t, x))
-            while self._recent and self._recent[0][0] < t - self._s.speed_window_s:
+            # the last speed_window_s of samples, and at least the two newest (a slow camera)
+            while len(self._recent) > 2 and self._recent[0][0] < t - self._s.speed_window_s:
                 self._recent.pop(0)
-            if len(self._recent) >= 3:
+            if len(self._recent) >= 2:
                 tt = np.array([p[0] for p in self._recent])
                 xx = np.array([p[1] for p in self._recent])
                 speed = float(np.polyfit(tt - tt[-1], xx, 1)[0])

@@ -116,7 +116,7 @@ def camera_frames(
 ) -> Iterator[LiveFrame]:
     """Frames of camera ``index`` (OpenCV), timed on the monotonic clock from the first."""
     from extensor._errors import InputError
-    from extensor.video._decode import import_cv2  # TODO(merge): public name
+    from extensor.video import import_cv2
 
     cv2 = import_cv2()
     cap = cv2.VideoCapture(index)

@@ -77,12 +77,14 @@ class LiveSession:
         self._clock = clock
         self.timing = LiveTiming()
         self.events: list[Event] = []
+        self.last_points: dict[str, tuple[float, float, float]] | None = None
         self._frame_times: list[float] = []  # recording time of each analysed frame
         self._frame_walls: list[float] = []  # when it reached extensor (monotonic s)
 
     def process(self, frame: LiveFrame) -> list[Event]:
         """Pose and coach one frame; returns (and hands on) the events it caused."""
         points = self._pose(frame)
+        self.last_points = points
         events = self.coach.push(frame.time, points)
         now = self._clock()
         self.timing.frames_analysed += 1

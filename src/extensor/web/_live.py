@@ -2,15 +2,15 @@
 
 The browser sends one message per frame: 8 bytes of little-endian float64 (the frame's
 time in seconds since Start) followed by a JPEG. The server runs pose and the same
-:class:`~extensor.live.LiveCoach` as ``extensor live`` in a worker thread and answers
+:class:`~extensor.live.LiveRun` as ``extensor live`` in a worker thread and answers
 ``{"type": "frame_done", "events": [...]}``; the page sends the next frame only then, so a
 slow computer drops frames instead of falling behind. A text message ``{"type": "stop"}``
-ends the set: it is analysed in full (the same application service as an upload) and
-``{"type": "set_end", ...}`` comes back.
+ends the set: it is analysed in full by the application service (and saved when the page
+asked for it) and ``{"type": "set_end", ...}`` comes back.
 
-The socket follows the rules of the pages: the Host and Origin must be this server's,
-the first message carries the page's CSRF token, and in multi-user mode the session must
-be logged in. Frames are decoded in memory and never written to disk.
+The socket follows the rules of the pages: the Origin must be this server's, the first
+message carries the page's CSRF token, and in multi-user mode the session must be logged
+in. Frames are decoded in memory and never written to disk.
 """
 
 from __future__ import annotations
@@ -22,9 +22,13 @@ import time
 from typing import Any
 
 from fastapi import APIRouter, Request, WebSocket, WebSocketDisconnect
-from fastapi.responses import HTMLResponse
+from fastapi.responses import Response
 
-__all__ = ["LIVE_PERMISSIONS", "router"]
+from extensor.web._live_session import LiveConnection, refuse_reason
+from extensor.web._service import choices, profile_for
+from extensor.web._state import get_state, identity_of, render
+
+__all__ = ["LIVE_PERMISSIONS", "MAX_FRAME_BYTES", "router"]
 
 router = APIRouter()
 
@@ -37,17 +41,17 @@ MAX_FRAME_BYTES = 2_000_000
 _HEADER = struct.Struct("<d")
 
 
-@router.get("/live", response_class=HTMLResponse, include_in_schema=False)
-def live_page(request: Request) -> HTMLResponse:
+@router.get("/live", include_in_schema=False)
+def live_page(request: Request) -> Response:
     """The live coach page."""
-    from extensor.web._app import get_state, identity_of, render
-    from extensor.web._service import choices, profile_for
-
     me = identity_of(request)
     st = get_state(request)
-    profile = profile_for(st, me)
-    page = render(request, "live.html", identity=me, choices=choices(st),
-                  goal=profile.goal, variant=profile.variant)  # fmt: skip
+    profile, stored = profile_for(st.store(me), st.settings)
+    page = render(
+        request, "live.html", identity=me, choices=choices(st.exercise),
+        goal=profile.goal if stored else st.settings.goal,
+        variant=profile.variant if stored else st.settings.variant,
+    )  # fmt: skip
     page.headers["permissions-policy"] = LIVE_PERMISSIONS
     return page
 
@@ -55,8 +59,6 @@ def live_page(request: Request) -> HTMLResponse:
 @router.websocket("/api/live/ws")
 async def live_socket(ws: WebSocket) -> None:
     """Frames in, coaching events out (see the module docstring)."""
-    from extensor.web._live_session import open_live, refuse_reason
-
     reason = refuse_reason(ws)
     if reason is not None:
         await ws.close(code=1008, reason=reason)
@@ -64,15 +66,14 @@ async def live_socket(ws: WebSocket) -> None:
     await ws.accept()
     try:
         first = json.loads(await ws.receive_text())
-    except (WebSocketDisconnect, ValueError):
+        live = await asyncio.to_thread(LiveConnection.open, ws, first)
+    except WebSocketDisconnect:
         return
-    try:
-        live = await asyncio.to_thread(open_live, ws, first)
     except Exception as err:  # noqa: BLE001 - any failure to start is told to the page
         await ws.send_json({"type": "error", "message": str(err)})
-        await ws.close(code=1011)
+        await ws.close(code=1008)
         return
-    await ws.send_json({"type": "ready"})
+    await ws.send_json({"type": "ready", "voice": "browser"})
     try:
         while True:
             msg = await ws.receive()
@@ -80,16 +81,10 @@ async def live_socket(ws: WebSocket) -> None:
                 break
             data = msg.get("bytes")
             if data is not None:
-                if len(data) > MAX_FRAME_BYTES or len(data) <= _HEADER.size:
-                    await ws.send_json({"type": "error", "message": "frame too large or empty"})
-                    continue
-                (t,) = _HEADER.unpack_from(data)
-                arrived = time.monotonic()
-                events = await asyncio.to_thread(live.frame, t, data[_HEADER.size :], arrived)
-                await ws.send_json({"type": "frame_done", "events": events})
+                await ws.send_json(await _frame(live, data))
                 continue
             text = msg.get("text")
-            if text and json.loads(text).get("type") == "stop":
+            if text and _kind(text) == "stop":
                 for event in await asyncio.to_thread(live.end_set):
                     await ws.send_json(event)
     except WebSocketDisconnect:
@@ -98,5 +93,19 @@ async def live_socket(ws: WebSocket) -> None:
         await asyncio.to_thread(live.close)
 
 
-def _json_safe(event: dict[str, Any]) -> dict[str, Any]:
-    return json.loads(json.dumps(event, default=str))  # type: ignore[no-any-return]
+async def _frame(live: LiveConnection, data: bytes) -> dict[str, Any]:
+    if len(data) > MAX_FRAME_BYTES or len(data) <= _HEADER.size:
+        return {"type": "frame_done", "events": [
+            {"type": "error", "message": f"a frame must be 1 to {MAX_FRAME_BYTES} bytes"}]}  # fmt: skip
+    (t,) = _HEADER.unpack_from(data)
+    arrived = time.monotonic()
+    events = await asyncio.to_thread(live.frame, t, data[_HEADER.size :], arrived)
+    return {"type": "frame_done", "events": events}
+
+
+def _kind(text: str) -> str | None:
+    try:
+        value = json.loads(text)
+    except ValueError:
+        return None
+    return value.get("type") if isinstance(value, dict) else None

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from fastapi import Request
+from starlette.requests import HTTPConnection
 from fastapi.responses import HTMLResponse
 from jinja2 import Environment, PackageLoader, select_autoescape
 
@@ -119,13 +120,13 @@ class AppState:
         )
 
 
-def get_state(request: Request) -> AppState:
+def get_state(request: HTTPConnection) -> AppState:
     state: AppState = request.app.state.ext
     return state
 
 
-def identity_of(request: Request) -> Identity:
-    """Who sent the request; raises :class:`NotLoggedInError` in multi-user mode without a login."""
+def identity_of(request: HTTPConnection) -> Identity:
+    """Who sent the request (a page, an API call or a WebSocket); raises :class:`NotLoggedInError` in multi-user mode without a login."""
     st = get_state(request)
     if not st.options.multi_user:
         return Identity(LOCAL_USER_ID, "you", is_admin=True)

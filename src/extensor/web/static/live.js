@@ -13,7 +13,7 @@
   const $ = (id) => document.getElementById(id);
   const video = $("live-video"), overlay = $("live-overlay");
   const grab = document.createElement("canvas");
-  let ws = null, stream = null, t0 = 0, running = false, waiting = false, side = "left";
+  let ws = null, stream = null, t0 = 0, running = false, waiting = false, side = "left", frames = 0;
 
   function say(text) {
     if (!$("live-voice").checked || !("speechSynthesis" in window)) { return; }
@@ -56,7 +56,8 @@
       return;
     }
     if (e.type === "cue") { $("live-cue").textContent = e.text; say(e.phrase); log("Cue: " + e.text); return; }
-    if (e.type === "notice" || e.type === "error") { $("live-status").textContent = e.message; return; }
+    if (e.type === "notice") { log(e.message); return; }
+    if (e.type === "error") { $("live-status").textContent = e.message; return; }
     if (e.type === "set_end") {
       log("Set " + e.set + " ended: " + e.reps + " reps" + (e.report ? "" : ""));
       if (e.summary) { $("live-status").textContent = e.summary; }
@@ -105,7 +106,15 @@
         sendFrame();
         return;
       }
-      if (data.type === "frame_done") { waiting = false; (data.events || []).forEach(onEvent); requestAnimationFrame(sendFrame); return; }
+      if (data.type === "frame_done") {
+        waiting = false;
+        frames += 1;
+        const secs = (performance.now() - t0) / 1000;
+        if (secs > 1) { $("live-status").textContent = "Coaching at " + (frames / secs).toFixed(1) + " frames/s."; }
+        (data.events || []).forEach(onEvent);
+        requestAnimationFrame(sendFrame);
+        return;
+      }
       onEvent(data);
     };
     ws.onclose = () => { running = false; $("live-start").disabled = false; $("live-stop").disabled = true; };
