@@ -22,8 +22,10 @@ from extensor.web._options import (
     WebOptions,
 )
 from extensor.web._state import WEB_DIR_NAME
+from extensor.web._tls import Certificate, ensure_certificate
 
 __all__ = [
+    "Certificate",
     "DEFAULT_HOST",
     "DEFAULT_MAX_FILE_MB",
     "DEFAULT_MAX_QUEUED_JOBS",
@@ -37,4 +39,5 @@ __all__ = [
     "WebOptions",
     "add_user",
     "create_app",
+    "ensure_certificate",
 ]

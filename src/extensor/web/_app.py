@@ -28,6 +28,7 @@ from extensor.knowledge import load_exercise
 from extensor.web._db import LOCAL_USER_ID, WebDB
 from extensor.web._jobs import JobManager, JobSpec
 from extensor.web._options import WebOptions
+from extensor.web._pairing import PairingMiddleware
 from extensor.web._security import (
     Identity,
     SecurityHeadersMiddleware,
@@ -95,6 +96,10 @@ def create_app(settings: Settings | None = None, options: WebOptions | None = No
     )
     app.state.ext = state
     app.add_middleware(SecurityHeadersMiddleware, secure_cookies=options.secure_cookies)
+    if options.require_pairing:  # outermost: an unpaired device reaches nothing
+        app.add_middleware(
+            PairingMiddleware, pairing=state.pairing, secure=options.secure_cookies
+        )
     app.mount("/static", StaticFiles(packages=[("extensor.web", "static")]), name="static")
     _add_error_handlers(app)
 

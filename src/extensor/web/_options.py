@@ -72,7 +72,9 @@ class WebOptions(BaseModel):
     session_days: int = Field(default=DEFAULT_SESSION_DAYS, ge=1)
     """Lifetime of a login, in days."""
     secure_cookies: bool = False
-    """Mark cookies ``Secure`` (only behind an HTTPS proxy)."""
+    """Mark cookies ``Secure`` (behind HTTPS: ``--https`` or a proxy)."""
+    require_pairing: bool = False
+    """Other machines need a paired device (a one-time QR token); loopback never does."""
 
     @property
     def max_video_bytes(self) -> int:

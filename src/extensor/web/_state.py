@@ -22,6 +22,7 @@ from extensor.knowledge import Exercise
 from extensor.web._db import LOCAL_USER_ID, WebDB
 from extensor.web._jobs import JobManager, JobSpec
 from extensor.web._options import WebOptions
+from extensor.web._pairing import Pairing
 from extensor.web._security import (
     SESSION_COOKIE,
     Identity,
@@ -65,6 +66,7 @@ class AppState:
     web_dir: Path
     templates: Environment
     throttle: LoginThrottle = field(default_factory=LoginThrottle)
+    pairing: Pairing = field(default_factory=Pairing)
     _stores: dict[int, Any] = field(default_factory=dict)
     _stores_lock: threading.Lock = field(default_factory=threading.Lock)
 
