@@ -5,6 +5,7 @@ from extensor.cli import (  # noqa: F401
     _batch_cmds,
     _history_cmds,
     _knowledge_cmds,
+    _live_cmds,
     _next_cmds,
     _profile_cmds,
     _transfer_cmds,

@@ -7,7 +7,7 @@ works without the ``web`` extra; a missing one ends with a message naming the ex
 from __future__ import annotations
 
 import ipaddress
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -104,6 +104,14 @@ def serve(
             show_default=False,
         ),
     ] = None,
+    https: Annotated[
+        bool,
+        typer.Option(
+            "--https",
+            help="Serve HTTPS with a certificate made on this computer (phones need it for "
+            "the camera of the live coach).",
+        ),
+    ] = False,
 ) -> None:
     """Start the web app: guide, plan builder, upload and analysis, report, history, next session."""
     try:
@@ -131,6 +139,8 @@ def serve(
             keep_uploads=keep_uploads,
             bind_host=host,
             allowed_hosts=tuple(allowed_host or ()),
+            secure_cookies=https,
+            require_pairing=not _is_loopback(host),
         )
         if multi_user and not WebDB(settings.data_dir / WEB_DIR_NAME / "web.db").users():
             raise fail(
@@ -150,9 +160,61 @@ def serve(
     from extensor.web import create_app
 
     web_app = create_app(settings, options)
+    tls: dict[str, Any] = {}
+    scheme = "https" if https else "http"
+    addresses = local_addresses(host)
+    if https:
+        from extensor.web import ensure_certificate
+
+        cert = ensure_certificate(
+            settings.data_dir / WEB_DIR_NAME / "tls", [*addresses, "localhost", "127.0.0.1"]
+        )
+        tls = {"ssl_certfile": str(cert.cert_path), "ssl_keyfile": str(cert.key_path)}
+        console.print(
+            "HTTPS with a certificate made on this computer. The browser warns once: check "
+            f"that the certificate's SHA-256 fingerprint is {cert.fingerprint}, then accept it."
+        )
     mode = "multi-user" if multi_user else "single-user"
     console.print(
-        f"extensor web app ({mode}) on http://{host}:{port}/ - data in {settings.data_dir}. "
+        f"extensor web app ({mode}) on {scheme}://{host}:{port}/ - data in {settings.data_dir}. "
         "Ctrl+C stops it."
     )
-    uvicorn.run(web_app, host=host, port=port, log_level="info", access_log=False)
+    if options.require_pairing:
+        _print_pairing(web_app.state.ext.pairing.new_token(), scheme, addresses, port)
+    uvicorn.run(web_app, host=host, port=port, log_level="info", access_log=False, **tls)
+
+
+def local_addresses(host: str) -> list[str]:
+    """The addresses a phone can reach this server at: ``host`` itself, or this machine's
+    own addresses when it listens on all of them (no packet is sent to find them)."""
+    if host not in ("0.0.0.0", "::", ""):
+        return [host]
+    import socket
+
+    found: list[str] = []
+    try:
+        for info in socket.getaddrinfo(socket.gethostname(), None, socket.AF_INET):
+            addr = str(info[4][0])
+            if addr not in found and not addr.startswith("127."):
+                found.append(addr)
+    except OSError:
+        pass
+    return found or ["127.0.0.1"]
+
+
+def _print_pairing(token: str, scheme: str, addresses: list[str], port: int) -> None:
+    """The one-time pairing address and its QR code, for the phone's camera app."""
+    url = f"{scheme}://{addresses[0]}:{port}/pair?token={token}"
+    console.print(
+        "Other devices must be paired. On the phone, scan this code (or open the address); "
+        "it works once, for one device:"
+    )
+    try:
+        import sys
+
+        import segno
+
+        segno.make(url, error="m").terminal(out=sys.stdout, compact=True)
+    except ImportError:
+        console.print("(install segno for a QR code: pip install 'extensor[web]')")
+    console.print(url, markup=False)

@@ -49,6 +49,7 @@ from extensor.core._results import (
     rep_events,
     rep_extremes,
 )
+from extensor.core._stream import StreamingAnalyzer
 from extensor.core._synthetic import RepSpec, RepTruth, SyntheticSet, make_rep, synthetic_set
 from extensor.core._timeseries import Event, FloatArray, TimeSeries, validate_time
 from extensor.core._world import view_angle_deg
@@ -94,6 +95,7 @@ __all__ = [
     "SegmentationParams",
     "SetAnalysis",
     "SetMetrics",
+    "StreamingAnalyzer",
     "SyntheticSet",
     "TempoTarget",
     "TimeSeries",

@@ -133,6 +133,7 @@ def keypoints_to_motion(
     face_line_offset_deg: float,
     side_view_max_angle_deg: float | None = None,
     side: Side | None = None,
+    front_sign: float | None = None,
 ) -> TimeSeries:
     """Signed trunk extension (deg, 0 = neutral) and head deviation from a keypoint series.
 
@@ -148,6 +149,9 @@ def keypoints_to_motion(
     angles of a side view; ``info["angle_source"]`` says which (``"image"`` or
     ``"body_plane_3d"``) and ``info["view_angle_deg"]`` how oblique the view was. Whether
     the recording shows a back extension at all is :mod:`extensor.core._movement`'s job.
+    ``side`` and ``front_sign`` (+1 or -1, ``info["front_sign"]`` of an earlier call) fix
+    what is otherwise decided from the whole recording: the live coach decides them once
+    and then converts one frame at a time.
     """
     src = ts.info.get("source")
     use = side or choose_side(ts, min_confidence=min_confidence)
@@ -179,7 +183,9 @@ def keypoints_to_motion(
             f"shoulder, hip and knee are never all seen with confidence >= {min_confidence}",
             source=src,
         )
-    if in_3d and body is not None:
+    if front_sign is not None:
+        sign, cue = (1.0 if front_sign > 0 else -1.0), "given"
+    elif in_3d and body is not None:
         sign, cue = _front_sign_3d(ts, body, use, neutral_reference, min_confidence)
     else:
         sign, cue = _front_sign(ts, trunk, use, neutral_reference, min_confidence)
@@ -221,6 +227,7 @@ def keypoints_to_motion(
         "neutral_reference": neutral_reference,
         "side": use,
         "front_cue": cue,
+        "front_sign": sign,
         "vertical_reference": reference_is_vertical,
         "angle_source": "body_plane_3d" if in_3d else "image",
     }

@@ -271,6 +271,8 @@ class Mistake(_Model):
     looks_like: Text
     why_it_matters: Text
     cue: Annotated[Text, StringConstraints(max_length=60)]
+    #: The cue as live mode says it: a few words, said at the end of a rep.
+    spoken: Annotated[Text, StringConstraints(max_length=30)] | None = None
     guide_section: SectionId
     related_steps: tuple[Id, ...] = ()
     observable_from: tuple[Observable, ...]

@@ -22,6 +22,7 @@ from extensor.web._options import (
     WebOptions,
 )
 from extensor.web._state import WEB_DIR_NAME
+from extensor.web._tls import Certificate, ensure_certificate
 
 __all__ = [
     "DEFAULT_HOST",
@@ -33,8 +34,10 @@ __all__ = [
     "JOB_STATES",
     "WEB_DIR_NAME",
     "AccountError",
+    "Certificate",
     "WebDB",
     "WebOptions",
     "add_user",
     "create_app",
+    "ensure_certificate",
 ]

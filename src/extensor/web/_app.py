@@ -34,6 +34,7 @@ from extensor.web._jobs import JobManager, JobSpec
 from extensor.web._limits import BodyGuardMiddleware
 from extensor.web._openapi import allowed_methods, error_body, exact_openapi
 from extensor.web._options import WebOptions
+from extensor.web._pairing import PairingMiddleware
 from extensor.web._security import (
     Identity,
     SecurityHeadersMiddleware,
@@ -112,11 +113,13 @@ def create_app(settings: Settings | None = None, options: WebOptions | None = No
         openapi_url="/api/openapi.json",
     )
     app.state.ext = state
-    # outermost last: security headers on every answer, then the Host check, then the
-    # token and size checks made before any body is read
+    # outermost last: security headers on every answer, then the Host check, then (on the
+    # network) the device pairing, then the token and size checks made before any body is read
     app.add_middleware(
         BodyGuardMiddleware, secret=state.secret, max_body_bytes=options.max_body_bytes
     )
+    if options.require_pairing:  # an unpaired device on the network reaches nothing
+        app.add_middleware(PairingMiddleware, pairing=state.pairing, secure=options.secure_cookies)
     app.add_middleware(
         HostCheckMiddleware, allowed=allowed_hosts(options.bind_host, extra=options.allowed_hosts)
     )
@@ -124,7 +127,7 @@ def create_app(settings: Settings | None = None, options: WebOptions | None = No
     app.mount("/static", StaticFiles(packages=[("extensor.web", "static")]), name="static")
     _add_error_handlers(app)
 
-    from extensor.web import _routes_api, _routes_pages
+    from extensor.web import _live, _routes_api, _routes_pages
 
     app.include_router(_routes_api.router)
     app.include_router(_routes_pages.router)
@@ -136,6 +139,7 @@ def create_app(settings: Settings | None = None, options: WebOptions | None = No
         return app.openapi_schema
 
     app.openapi = openapi  # type: ignore[method-assign]
+    app.include_router(_live.router)
     return app
 
 

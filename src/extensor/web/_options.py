@@ -104,7 +104,7 @@ class WebOptions(BaseModel):
     session_days: int = Field(default=DEFAULT_SESSION_DAYS, ge=1)
     """Lifetime of a login, in days."""
     secure_cookies: bool = False
-    """Mark cookies ``Secure`` (only behind an HTTPS proxy)."""
+    """Mark cookies ``Secure`` (behind HTTPS: ``--https`` or a proxy)."""
     bind_host: str = DEFAULT_HOST
     """The address the server listens on; it decides which ``Host`` headers are accepted
     (loopback names, or this machine's own addresses when bound to another interface)."""
@@ -123,6 +123,8 @@ class WebOptions(BaseModel):
     """Longest back-off wait."""
     max_password_checks: int = Field(default=MAX_PASSWORD_CHECKS, ge=1)
     """Argon2 checks running at once."""
+    require_pairing: bool = False
+    """Other machines need a paired device (a one-time QR token); loopback never does."""
 
     @property
     def max_video_bytes(self) -> int:

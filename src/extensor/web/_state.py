@@ -14,6 +14,7 @@ from typing import Any
 from fastapi import Request
 from fastapi.responses import HTMLResponse
 from jinja2 import Environment, PackageLoader, select_autoescape
+from starlette.requests import HTTPConnection
 
 from extensor._config import Settings
 from extensor._version import __version__
@@ -21,6 +22,7 @@ from extensor.knowledge import Exercise
 from extensor.web._db import LOCAL_USER_ID, WebDB
 from extensor.web._jobs import JobManager, JobSpec
 from extensor.web._options import WebOptions
+from extensor.web._pairing import Pairing
 from extensor.web._security import (
     SESSION_COOKIE,
     Identity,
@@ -64,6 +66,7 @@ class AppState:
     web_dir: Path
     templates: Environment
     throttle: LoginThrottle
+    pairing: Pairing = field(default_factory=Pairing)
     _stores: dict[int, Any] = field(default_factory=dict)
     _stores_lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -119,13 +122,13 @@ class AppState:
         )
 
 
-def get_state(request: Request) -> AppState:
+def get_state(request: HTTPConnection) -> AppState:
     state: AppState = request.app.state.ext
     return state
 
 
-def identity_of(request: Request) -> Identity:
-    """Who sent the request; raises :class:`NotLoggedInError` in multi-user mode without a login."""
+def identity_of(request: HTTPConnection) -> Identity:
+    """Who sent the request (a page, an API call or a WebSocket); raises :class:`NotLoggedInError` in multi-user mode without a login."""
     st = get_state(request)
     if not st.options.multi_user:
         return Identity(LOCAL_USER_ID, "you", is_admin=True)
