@@ -146,6 +146,7 @@ def analyze_and_coach(
     say = progress or _noop
     ex = exercise or load_exercise()
     the_rules = rules or load_rules(exercise=ex)
+    goal, variant = ex.goal(goal).id, ex.variant(variant).id
     if log is not None and store is None:
         raise ConfigError("saving a set in the training log needs an open store")
     say("reading", None, None)

@@ -24,7 +24,7 @@ from extensor._example import write_example
 from extensor._files import atomic_write
 from extensor.app import LogEntry, ProgressFn, analysis_document, analyze_and_coach
 from extensor.cli._app import app, console, err_console, fail, print_json
-from extensor.cli._log_common import open_log, resolve_profile, stored_profile
+from extensor.cli._log_common import check_choices, open_log, resolve_profile, stored_profile
 from extensor.coach import Coaching
 from extensor.core import MISTAKES, Rep, SetAnalysis
 from extensor.io import detect_input_type
@@ -299,6 +299,9 @@ def analyze(
             goal=goal or (profile.goal if profile else None),
         )
         exercise = load_exercise(settings.exercise)
+        check_choices(exercise, goal=settings.goal, variant=settings.variant)
+        if load is not None:
+            parse_load(load, default_unit="kg")
         options: dict[str, Any] = {
             k: v for k, v in {"fps": fps, "angle_zero": angle_zero}.items() if v is not None
         }
@@ -309,7 +312,8 @@ def analyze(
         entry: LogEntry | None = None
         store: Store | None = None
         if save and load is not None:
-            log_settings, store = open_log(db)
+            log_settings, log_url = open_log(db)
+            store = Store(log_url)
             with store:
                 current, _ = resolve_profile(store, log_settings, load_rules())
             value, unit = parse_load(load, default_unit=current.unit)

@@ -17,7 +17,14 @@ from extensor._errors import ConfigError, ExtensorError, MissingExtraError
 from extensor._files import atomic_write
 from extensor.app import history_svg
 from extensor.cli._app import app, console, fail, print_json
-from extensor.cli._log_common import DbOption, open_log, parse_day, resolve_profile, variant_name
+from extensor.cli._log_common import (
+    DbOption,
+    check_choices,
+    open_log,
+    parse_day,
+    resolve_profile,
+    variant_name,
+)
 from extensor.knowledge import load_exercise
 from extensor.progression import (
     PersonalBests,
@@ -27,7 +34,7 @@ from extensor.progression import (
     parse_load,
     personal_bests,
 )
-from extensor.store import load_history, log_sets
+from extensor.store import Store, load_history, log_sets
 
 __all__ = ["history", "log"]
 
@@ -77,9 +84,13 @@ def log(
         when = parse_day(day)
         if when > date.today():
             raise ConfigError(f"--date must not be in the future, got {when.isoformat()}")
-        settings, store = open_log(db)
-        with store:
-            exercise = load_exercise(settings.exercise)
+        settings, log_url = open_log(db)
+        exercise = load_exercise(settings.exercise)
+        check_choices(exercise, variant=variant)
+        for f in fault or []:
+            exercise.mistake(f)
+        parse_load(load, default_unit="kg")
+        with Store(log_url) as store:
             current, _ = resolve_profile(store, settings, load_rules())
             value, unit = parse_load(load, default_unit=current.unit)
             the_variant = exercise.variant(variant).id if variant else current.variant
@@ -187,8 +198,8 @@ def history(
     try:
         if plot is not None and plot.suffix.lower() not in (".png", ".svg"):
             raise ConfigError(f"--plot file must end in .png or .svg, got {plot.name!r}")
-        settings, store = open_log(db)
-        with store:
+        settings, log_url = open_log(db)
+        with Store(log_url) as store:
             exercise = load_exercise(settings.exercise)
             current, _ = resolve_profile(store, settings, load_rules())
             everything = load_history(store)

@@ -8,13 +8,13 @@ from typing import Annotated, Literal
 
 import typer
 
-from extensor._errors import ConfigError, ExtensorError
+from extensor._errors import ConfigError, ExtensorError, InputError
 from extensor._files import atomic_write
 from extensor.cli._app import app, console, fail, print_json
 from extensor.cli._log_common import DbOption, UnitChoice, open_log
 from extensor.knowledge import load_exercise
 from extensor.progression import parse_unit
-from extensor.store import export_log, import_file
+from extensor.store import Store, export_log, import_file
 
 __all__ = ["export", "import_"]
 
@@ -52,8 +52,8 @@ def export(
 ) -> None:
     """Export the whole training log as CSV or JSON."""
     try:
-        _, store = open_log(db)
-        with store:
+        _, log_url = open_log(db)
+        with Store(log_url) as store:
             text = export_log(store, fmt="json" if fmt is ExportFormat.json else "csv")
         if output is not None:
             try:
@@ -93,10 +93,12 @@ def import_(
 ) -> None:
     """Import the back-extension sets of a Strong or Hevy CSV export (safe to repeat)."""
     try:
-        settings, store = open_log(db)
-        with store:
-            exercise = load_exercise(settings.exercise)
-            the_variant = exercise.variant(variant).id if variant else None
+        settings, log_url = open_log(db)
+        exercise = load_exercise(settings.exercise)
+        the_variant = exercise.variant(variant).id if variant else None
+        if not file.is_file():
+            raise InputError(f"{file}: no such file")
+        with Store(log_url) as store:
             report = import_file(
                 store,
                 file,
