@@ -57,9 +57,9 @@ def test_unknown_goal_suggests_the_closest() -> None:
 
 def test_next_with_spelt_goal_runs(isolated: Path) -> None:
     """``next --goal Strength`` advises for the strength goal."""
-    code, out = run("next", "--goal", "Strength", "--json")
+    code, out = run("next", "--goal", "Strength")
     assert code == 0, out
-    assert '"rule": "no_history"' in out and "strength" in out.lower()
+    assert "strength development" in out
 
 
 @pytest.mark.parametrize(
