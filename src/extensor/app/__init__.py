@@ -18,6 +18,14 @@ rules (``extensor/progression/data/progression.toml``), so they always agree.
 
 from extensor.app._advice import ProfileChange, change_profile, next_session, with_goal
 from extensor.app._charts import history_svg
+from extensor.app._compare import (
+    Comparison,
+    SetSide,
+    compare_sets,
+    side_from_analysis,
+    side_from_file,
+    side_from_logged,
+)
 from extensor.app._pipeline import (
     STAGES,
     CoachedSet,
@@ -30,13 +38,19 @@ from extensor.app._pipeline import (
 __all__ = [
     "STAGES",
     "CoachedSet",
+    "Comparison",
     "LogEntry",
     "ProfileChange",
     "ProgressFn",
+    "SetSide",
     "analysis_document",
     "analyze_and_coach",
     "change_profile",
+    "compare_sets",
     "history_svg",
     "next_session",
+    "side_from_analysis",
+    "side_from_file",
+    "side_from_logged",
     "with_goal",
 ]

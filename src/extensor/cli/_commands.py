@@ -2,6 +2,7 @@
 
 from extensor.cli import (  # noqa: F401
     _analysis_cmds,
+    _compare_cmds,
     _history_cmds,
     _knowledge_cmds,
     _next_cmds,

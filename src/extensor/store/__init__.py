@@ -26,6 +26,7 @@ from extensor.store._db import (
 from extensor.store._export import CSV_COLUMNS, EXPORT_SCHEMA, export_log
 from extensor.store._import import IMPORT_FORMATS, ImportReport, import_file
 from extensor.store._import_rows import is_back_extension
+from extensor.store._sets import logged_set, logged_set_ids
 from extensor.store._log import (
     MAX_REPS,
     MAX_SETS,
@@ -61,6 +62,8 @@ __all__ = [
     "last_recommendation",
     "load_history",
     "log_sets",
+    "logged_set",
+    "logged_set_ids",
     "record_recommendation",
     "resolve_db_url",
     "save_analysis",
