@@ -26,7 +26,6 @@ from extensor.store._db import (
 from extensor.store._export import CSV_COLUMNS, EXPORT_SCHEMA, export_log
 from extensor.store._import import IMPORT_FORMATS, ImportReport, import_file
 from extensor.store._import_rows import is_back_extension
-from extensor.store._sets import logged_set, logged_set_ids
 from extensor.store._log import (
     MAX_REPS,
     MAX_SETS,
@@ -41,6 +40,7 @@ from extensor.store._log import (
     save_profile,
     source_of,
 )
+from extensor.store._sets import logged_set, logged_set_ids
 
 __all__ = [
     "CSV_COLUMNS",

@@ -44,12 +44,17 @@ from extensor.store import Store
 from extensor.web._db import WebDB
 
 __all__ = [
+    "ANNOTATED_STEM",
     "JOB_FILES",
+    "JOB_OPTIONS",
     "JobManager",
     "JobSpec",
     "QueueFullError",
+    "annotated_file",
+    "read_job_options",
     "run_job",
     "stage_progress",
+    "write_job_options",
 ]
 
 logger = logging.getLogger("extensor.web")
@@ -104,6 +109,44 @@ class JobSpec:
     keep_upload: bool = False
     store_url: str | None = None
     log: dict[str, Any] | None = None
+    read_options: dict[str, Any] | None = None
+    annotated: bool = False
+
+
+#: The upload's reading options (angle zero, frame rate) and the annotated-video wish,
+#: kept in the job folder so a job re-queued after a restart reads them again.
+JOB_OPTIONS = "options.json"
+#: The annotated video's file name without suffix (the writer picks the container).
+ANNOTATED_STEM = "annotated"
+#: The container asked for; the video layer picks a browser-playable codec for it.
+ANNOTATED_SUFFIX = ".mp4"
+
+
+def write_job_options(job_dir: Path, opts: dict[str, Any]) -> None:
+    """Save the reading options of an upload in its job folder."""
+    data = {
+        "read_options": opts.get("read_options") or {},
+        "annotated": bool(opts.get("annotated")),
+    }
+    atomic_write(job_dir / JOB_OPTIONS, json.dumps(data) + "\n")
+
+
+def read_job_options(job_dir: Path) -> dict[str, Any]:
+    """The options :func:`write_job_options` saved (none for an older job)."""
+    path = job_dir / JOB_OPTIONS
+    if not path.is_file():
+        return {"read_options": {}, "annotated": False}
+    data = json.loads(path.read_text(encoding="utf-8"))
+    return {
+        "read_options": dict(data.get("read_options") or {}),
+        "annotated": bool(data.get("annotated")),
+    }
+
+
+def annotated_file(job_dir: Path) -> Path | None:
+    """The job's annotated video, whatever its suffix, or None."""
+    found = sorted(job_dir.glob(ANNOTATED_STEM + ".*"))
+    return found[0] if found else None
 
 
 def _public_error(err: BaseException, spec: JobSpec) -> str:
@@ -175,7 +218,9 @@ def _analyse(spec: JobSpec, db: WebDB) -> tuple[dict[str, Any], int | None]:
         done = analyze_and_coach(
             Path(spec.input_path), goal=spec.goal, variant=spec.variant, exercise=exercise,
             input_type=spec.input_type, source_name=spec.display_name,
+            read_options=spec.read_options or None,
             report=job_dir / JOB_FILES["report"], log=entry, store=store, progress=progress,
+            annotated=job_dir / (ANNOTATED_STEM + ANNOTATED_SUFFIX) if spec.annotated else None,
         )  # fmt: skip
     _write_json(job_dir / JOB_FILES["analysis"], done.to_dict())
     result, coaching = done.result, done.coaching
