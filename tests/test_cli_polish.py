@@ -91,3 +91,24 @@ def test_help_shows_no_bool_metavar_on_flags(command: str) -> None:
     assert code == 0
     assert "<bool>" not in out
     assert "--help" in out
+
+
+def test_analyze_and_report_show_velocity_loss_and_smoothness(tmp_path: Path) -> None:
+    """The terminal and the HTML report show both numbers with their one-line meaning."""
+    from extensor.coach import NUMBER_HELP
+    from extensor.core._synthetic import RepSpec, synthetic_set
+    from extensor.io import write_extensor_csv
+
+    kp = synthetic_set([RepSpec()] * 6, noise_deg=0.3, keypoints=True, seed=5).keypoints
+    assert kp is not None
+    csv = write_extensor_csv(kp, tmp_path / "set.csv")
+    report = tmp_path / "r.html"
+    result = runner.invoke(app, ["analyze", str(csv), "--report", str(report)])
+    assert result.exit_code == 0, result.output
+    flat = " ".join(result.stdout.split())
+    assert "velocity loss " in flat
+    assert " ".join(NUMBER_HELP["velocity_loss"].split()) in flat
+    assert "smoothness -" in flat
+    html = report.read_text(encoding="utf-8")
+    assert 'id="numbers-help"' in html
+    assert "smoothness (LDLJ)" in html

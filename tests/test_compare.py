@@ -87,7 +87,7 @@ def test_compare_needs_two_sets_and_names_a_missing_one(tmp_path: Path) -> None:
 def test_a_file_that_is_not_an_analysis_is_refused(tmp_path: Path) -> None:
     bad = tmp_path / "x.json"
     bad.write_text('{"a": 1}', encoding="utf-8")
-    with pytest.raises(InputError, match="x.json: not an extensor analysis document"):
+    with pytest.raises(InputError, match=r"x\.json: not an extensor analysis document"):
         side_from_file(bad)
 
 

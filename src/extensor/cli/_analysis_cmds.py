@@ -25,7 +25,7 @@ from extensor._files import atomic_write
 from extensor.app import LogEntry, ProgressFn, analysis_document, analyze_and_coach
 from extensor.cli._app import app, console, err_console, fail, print_json
 from extensor.cli._log_common import check_choices, open_log, resolve_profile, stored_profile
-from extensor.coach import Coaching
+from extensor.coach import NUMBER_HELP, Coaching, set_numbers
 from extensor.core import MISTAKES, Rep, SetAnalysis
 from extensor.io import detect_input_type
 from extensor.knowledge import load_exercise
@@ -102,7 +102,11 @@ def print_analysis(
     table = Table(
         title=title, title_justify="left", box=box.SIMPLE_HEAD, padding=(0, 1), pad_edge=False
     )
-    for col in ("rep", "lift", "top", "lower", "bottom", "range", "top vs neutral"):
+    # the per-rep smoothness column only where it leaves the faults room; the set's mean is
+    # always printed below the table
+    per_rep_smooth = console.width >= WIDE_TABLE_COLUMNS
+    columns = ("rep", "lift", "top", "lower", "bottom", "range", "top vs neutral")
+    for col in columns + (("smooth",) if per_rep_smooth else ()):
         table.add_column(col, justify="right", no_wrap=True)
     table.add_column("faults", justify="left")
     for r in result.reps:
@@ -123,6 +127,7 @@ def print_analysis(
             _styled(_fmt(r.bottom_settle_s), cols.get("bottom")),
             _styled(_fmt(r.range_deg, ".0f") + "°", cols.get("range")),
             _styled(_top(r), cols.get("top_vs_neutral")),
+            *((_fmt(r.smoothness_ldlj),) if per_rep_smooth else ()),
             names or "[green]clean[/]",
         )
     console.print(table)
@@ -139,6 +144,8 @@ def print_analysis(
         f"{m.time_under_tension_s:.1f} s under tension · tempo spread (CV) "
         f"{_fmt(m.tempo_consistency_cv, '.2f')} · mean range {mean_range}{speed}"
     )
+    for line in number_lines(result):
+        console.print(line)
     blind = result.not_observable if coaching is None else coaching.not_judged
     if blind:
         console.print(
@@ -148,6 +155,20 @@ def print_analysis(
         )
     if coaching is not None:
         print_coaching(coaching)
+
+
+#: Terminal width from which the rep table also shows each rep's smoothness.
+WIDE_TABLE_COLUMNS = 100
+
+
+def number_lines(result: SetAnalysis) -> list[str]:
+    """Velocity loss and smoothness, each with its one-line meaning (the same words as
+    the report: :data:`extensor.coach.NUMBER_HELP`)."""
+    loss, smooth = set_numbers(result)
+    return [
+        f"velocity loss {'-' if loss is None else f'{loss:.0f} %'}: {NUMBER_HELP['velocity_loss']}",
+        f"smoothness {'-' if smooth is None else f'{smooth:.1f}'}: {NUMBER_HELP['smoothness']}",
+    ]
 
 
 def print_cues(coaching: Coaching) -> None:

@@ -156,12 +156,14 @@ def job_page(job_id: str, request: Request, st: State, who: Me) -> Response:
         path = st.jobs_dir / job_id / "analysis.json"
         if path.is_file():
             analysis = json.loads(path.read_text(encoding="utf-8"))
+    from extensor.coach import NUMBER_HELP
     from extensor.web._jobs import annotated_file
 
     video = annotated_file(st.jobs_dir / job_id) if job["state"] == "done" else None
     return render(
-        request, "job.html", identity=who, job=job, analysis=analysis, annotated=video is not None
-    )
+        request, "job.html", identity=who, job=job, analysis=analysis,
+        annotated=video is not None, number_help=NUMBER_HELP,
+    )  # fmt: skip
 
 
 @router.get("/jobs/{job_id}/report.html")
