@@ -32,5 +32,7 @@ NUMBER_HELP = {
 
 def set_numbers(result: SetAnalysis) -> tuple[float | None, float | None]:
     """(velocity loss in %, mean smoothness LDLJ of the complete reps); None = not measured."""
-    values = [r.smoothness_ldlj for r in result.reps if r.complete and r.smoothness_ldlj is not None]
+    values = [
+        r.smoothness_ldlj for r in result.reps if r.complete and r.smoothness_ldlj is not None
+    ]
     return result.metrics.velocity_loss_pct, statistics.fmean(values) if values else None
