@@ -229,25 +229,41 @@ def _write_json(path: Path, data: dict[str, Any]) -> None:
         raise fail(f"cannot write the JSON result: {err}") from None
 
 
+#: What the progress bar says for each stage of :data:`extensor.app.STAGES`.
+STAGE_LABELS = {
+    "reading": "pose",
+    "analysing": "analysing",
+    "logging": "saving",
+    "coaching": "coaching",
+    "annotating": "annotated video",
+    "key_frames": "key frames",
+    "report": "report",
+}
+
+
 def _video_progress(enabled: bool) -> tuple[Progress | None, ProgressFn | None]:
-    """A progress bar on stderr (frames, frames/s, time left) and the pipeline callback
-    feeding it (:data:`extensor.app.ProgressFn`: only the video frames move the bar)."""
+    """A progress bar on stderr and the pipeline callback feeding it
+    (:data:`extensor.app.ProgressFn`): the pose frames, then each later stage by name,
+    with a count where the stage has one (annotated-video frames, key frames)."""
     if not enabled:
         return None, None
     bar = Progress(
-        TextColumn("pose"),
+        TextColumn("{task.description}"),
         BarColumn(),
         MofNCompleteColumn(),
-        TextColumn("frames"),
         TimeRemainingColumn(),
         console=err_console,
         transient=True,
     )
-    task = bar.add_task("pose", total=None)
+    task = bar.add_task(STAGE_LABELS["reading"], total=None)
 
     def update(stage: str, done: int | None, total: int | None) -> None:
-        if stage == "reading" and done is not None:
-            bar.update(task, completed=done, total=total or None)
+        label = STAGE_LABELS.get(stage, stage)
+        if done is None:
+            if stage != "reading":
+                bar.reset(task, description=label, total=None)
+            return
+        bar.update(task, description=label, completed=done, total=total or None)
 
     return bar, update
 

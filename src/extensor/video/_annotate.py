@@ -23,7 +23,7 @@ partial video is never left looking complete.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
@@ -248,8 +248,12 @@ def write_annotated_video(
     fps: float | None = None,
     min_confidence: float | None = None,
     exercise: Exercise | None = None,
+    progress: Callable[[int, int | None], None] | None = None,
 ) -> Path:
     """Draw ``keypoints`` and ``overlay`` on every frame of ``src_path``; write ``out_path``.
+
+    ``progress(done, total)`` is called after each frame written (``total`` as the
+    container announces it, None when unknown).
 
     The output has the source's frames (rotated upright) at its nominal frame rate,
     encoded with mp4v. Returns the path written. ``fps`` is for image folders. Points are
@@ -286,6 +290,8 @@ def write_annotated_video(
                 draw_frame(cv2, image, frame.time, points.at(frame.time), overlay)
                 writer.write(image)
                 written += 1
+                if progress is not None:
+                    progress(written, info.frame_count or None)
             writer.release()
             writer = None
             if written == 0:

@@ -72,10 +72,13 @@ JOB_FILES = {
 _STAGES: dict[str, tuple[float, str]] = {
     "reading": (0.05, "reading the recording"),
     "analysing": (0.80, "finding reps, phases and faults"),
-    "logging": (0.84, "adding the set to the training log"),
-    "coaching": (0.88, "choosing cues and the load verdict"),
-    "report": (0.92, "writing the report"),
+    "logging": (0.82, "adding the set to the training log"),
+    "coaching": (0.84, "choosing cues and the load verdict"),
+    "annotating": (0.85, "writing the annotated video"),
+    "key_frames": (0.93, "drawing the key frames of the report"),
+    "report": (0.96, "writing the report"),
 }
+_STAGE_ORDER = tuple(_STAGES)
 #: Least time between two progress writes from a video job (s): the page polls about
 #: once a second, so more would only add database writes.
 PROGRESS_INTERVAL_S = 0.5
@@ -123,7 +126,9 @@ ANNOTATED_SUFFIX = ".mp4"
 
 
 def write_job_options(job_dir: Path, opts: dict[str, Any]) -> None:
-    """Save the reading options of an upload in its job folder."""
+    """Save the reading options of an upload in its job folder (no file when none)."""
+    if not opts.get("read_options") and not opts.get("annotated"):
+        return
     data = {
         "read_options": opts.get("read_options") or {},
         "annotated": bool(opts.get("annotated")),
@@ -246,20 +251,29 @@ def _progress(spec: JobSpec, db: WebDB) -> ProgressFn:
     last = [0.0]
 
     def report(stage: str, done: int | None, total: int | None) -> None:
-        if done is None or total is None:
+        if done is None:
             if stage != "reading":
                 fraction, text = _STAGES[stage]
                 db.update_job(spec.job_id, progress=fraction, stage=text)
             return
         now = time.monotonic()
-        if now - last[0] < PROGRESS_INTERVAL_S and done < total:
+        if now - last[0] < PROGRESS_INTERVAL_S and (total is None or done < total):
             return
         last[0] = now
-        share = min(1.0, done / total) if total > 0 else 0.0
+        share = min(1.0, done / total) if total else 0.0
+        if stage == "reading":
+            db.update_job(
+                spec.job_id,
+                progress=round(lo + (hi - lo) * share, 4),
+                stage=f"finding the lifter in the video: frame {done} of about {total}",
+            )
+            return
+        start, text = _STAGES[stage]
+        k = _STAGE_ORDER.index(stage) + 1
+        span = (_STAGES[_STAGE_ORDER[k]][0] if k < len(_STAGE_ORDER) else 1.0) - start
+        of = "" if not total else f" of about {total}" if stage == "annotating" else f" of {total}"
         db.update_job(
-            spec.job_id,
-            progress=round(lo + (hi - lo) * share, 4),
-            stage=f"finding the lifter in the video: frame {done} of about {total}",
+            spec.job_id, progress=round(start + span * share, 4), stage=f"{text}: {done}{of}"
         )
 
     return report
