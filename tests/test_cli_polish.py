@@ -112,3 +112,43 @@ def test_analyze_and_report_show_velocity_loss_and_smoothness(tmp_path: Path) ->
     html = report.read_text(encoding="utf-8")
     assert 'id="numbers-help"' in html
     assert "smoothness (LDLJ)" in html
+
+
+def _log_faulty_sessions() -> None:
+    for day, clean in (("2024-05-01", "6"), ("2024-05-03", "8"), ("2024-05-05", "10")):
+        code, out = run("log", "--load", "40kg", "--reps", "12", "--sets", "3", "--date", day,
+                        "--fault", "momentum", "--fault", "rushed_lowering",
+                        "--fault", "past_neutral")  # fmt: skip
+        assert code == 0, out
+    code, out = run("log", "--load", "90lb", "--reps", "10", "--date", "2024-05-07",
+                    "--variant", "roman_chair", "--pain")  # fmt: skip
+    assert code == 0, out
+
+
+def test_history_at_80_columns_keeps_every_number_whole(monkeypatch: pytest.MonkeyPatch) -> None:
+    """With faults logged and two variants, an 80-column terminal shows every date, load
+    and volume whole; the faults wrap by words and the variant column is dropped (said)."""
+    from extensor.cli import _app
+
+    _log_faulty_sessions()
+    monkeypatch.setattr(_app.console, "_width", 80)
+    code, out = run("history")
+    assert code == 0, out
+    assert "…" not in out
+    for text in ("2024-05-01", "2024-05-07", "3 x 12", "40.82 kg", "1,440 kg", "408 kg", "yes"):
+        assert text in out
+    assert "momentum x3" in " ".join(out.split())
+    assert "not shown at this width: variant" in out
+    assert max(len(line) for line in out.splitlines()) <= 80
+
+
+def test_history_wide_terminal_shows_the_variant(monkeypatch: pytest.MonkeyPatch) -> None:
+    from extensor.cli import _app
+
+    _log_faulty_sessions()
+    monkeypatch.setattr(_app.console, "_width", 140)
+    code, out = run("history")
+    assert code == 0, out
+    assert "45_degree_bench" in out
+    assert "not shown" not in out
+    assert "rushed lowering x3" in out

@@ -34,6 +34,7 @@ from extensor.app._pipeline import (
     analysis_document,
     analyze_and_coach,
 )
+from extensor.app._trend import QualityTrend, quality_trend
 
 __all__ = [
     "STAGES",
@@ -42,6 +43,7 @@ __all__ = [
     "LogEntry",
     "ProfileChange",
     "ProgressFn",
+    "QualityTrend",
     "SetSide",
     "analysis_document",
     "analyze_and_coach",
@@ -49,6 +51,7 @@ __all__ = [
     "compare_sets",
     "history_svg",
     "next_session",
+    "quality_trend",
     "side_from_analysis",
     "side_from_file",
     "side_from_logged",

@@ -210,7 +210,10 @@ def _history_context(st: AppState, who: Identity, last: int) -> dict[str, Any]:
         for s in reversed(summaries)
     ]
     chart = Markup(history_svg(summaries, unit=unit)) if summaries else None
+    from extensor.app import quality_trend
+
     return {
+        "quality": quality_trend(summaries),
         "data": data,
         "rows": rows,
         "chart": chart,
