@@ -115,7 +115,7 @@ def test_analyze_and_report_show_velocity_loss_and_smoothness(tmp_path: Path) ->
 
 
 def _log_faulty_sessions() -> None:
-    for day, clean in (("2024-05-01", "6"), ("2024-05-03", "8"), ("2024-05-05", "10")):
+    for day in ("2024-05-01", "2024-05-03", "2024-05-05"):
         code, out = run("log", "--load", "40kg", "--reps", "12", "--sets", "3", "--date", day,
                         "--fault", "momentum", "--fault", "rushed_lowering",
                         "--fault", "past_neutral")  # fmt: skip
