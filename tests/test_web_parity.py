@@ -174,7 +174,10 @@ def test_log_import_and_export_in_the_web_app(client: TestClient) -> None:
     assert r.status_code == 200, r.text
     report = r.json()
     assert (report["imported"], report["path"]) == (2, "strong.csv")
-    assert "'Back Extension (Machine)' (1 set) -> seated_lever_machine, from the exercise name" in report["assumed"]
+    assert (
+        "'Back Extension (Machine)' (1 set) -> seated_lever_machine, from the exercise name"
+        in report["assumed"]
+    )
     again = client.post("/api/log/import", files={"file": ("strong.csv", STRONG.encode())},
                         headers={"X-CSRF-Token": token(client)})  # fmt: skip
     assert again.json()["already_imported"] == 2
@@ -197,3 +200,43 @@ def test_log_import_refuses_a_bad_file_and_needs_csrf(client: TestClient) -> Non
     assert "not a Strong or Hevy export" in bad.text
     assert "/tmp" not in bad.text
     assert client.post("/api/log/import", files={"file": ("x.csv", b"a")}).status_code == 403
+
+
+def openpose_zip(path: Path, *, extra: dict[str, bytes] | None = None) -> tuple[Path, float]:
+    """Six synthetic reps as a zip of BODY_25 frame files (points by name); its rate."""
+    import json
+    import zipfile
+
+    from extensor.io import OPENPOSE_BODY_25, OPENPOSE_TO_EXTENSOR
+
+    kp = synthetic_set([RepSpec()] * 6, noise_deg=0.2, keypoints=True, seed=5).keypoints
+    assert kp is not None
+    rate = 1.0 / float(np.median(np.diff(kp.time)))
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+        for f in range(kp.time.size):
+            flat: list[float] = []
+            for name in OPENPOSE_BODY_25:
+                point = kp.data.get(OPENPOSE_TO_EXTENSOR.get(name, ""))
+                flat += [0.0, 0.0, 0.0] if point is None else [float(v) for v in point[f]]
+            body = {"version": 1.3, "people": [{"pose_keypoints_2d": flat}]}
+            z.writestr(f"clip/clip_{f:012d}_keypoints.json", json.dumps(body))
+        for name, data in (extra or {}).items():
+            z.writestr(name, data)
+    return path, rate
+
+
+def test_openpose_zip_upload_is_unpacked_and_analysed(client: TestClient, tmp_path: Path) -> None:
+    """A zip of per-frame OpenPose files is read as the OpenPose folder: six reps."""
+    path, rate = openpose_zip(tmp_path / "frames.zip")
+    job_id, data = analysis_of(client, path, fps=f"{rate:.6f}")
+    assert data["metrics"]["rep_count"] == 6
+    folder = client.app.state.ext.jobs_dir / job_id  # type: ignore[attr-defined]
+    assert not (folder / "openpose").exists()  # the frames are deleted after the analysis
+
+
+def test_openpose_zip_with_a_path_member_is_refused(client: TestClient, tmp_path: Path) -> None:
+    """A member whose name is not a frame (here a path escape) refuses the whole upload."""
+    path, rate = openpose_zip(tmp_path / "evil.zip", extra={"../../evil.txt": b"x"})
+    r = upload(client, path, fps=f"{rate:.6f}")
+    assert r.status_code in (413, 415), r.text
+    assert not (tmp_path.parent / "evil.txt").exists()

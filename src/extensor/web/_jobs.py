@@ -196,7 +196,11 @@ def run_job(spec: JobSpec) -> str:
         return "failed"
     finally:
         if not spec.keep_upload:
-            Path(spec.input_path).unlink(missing_ok=True)
+            upload = Path(spec.input_path)
+            if upload.is_dir():  # an OpenPose zip unpacked into a folder of frames
+                shutil.rmtree(upload, ignore_errors=True)
+            else:
+                upload.unlink(missing_ok=True)
     db.update_job(
         spec.job_id, state="done", progress=1.0, stage="done", summary=summary,
         logged_set_id=set_id, finished_at=time.time(),
@@ -388,7 +392,11 @@ class JobManager:
             spec.job_id, state="failed", stage="failed", error=message, finished_at=time.time()
         )
         if not spec.keep_upload:
-            Path(spec.input_path).unlink(missing_ok=True)
+            upload = Path(spec.input_path)
+            if upload.is_dir():  # an OpenPose zip unpacked into a folder of frames
+                shutil.rmtree(upload, ignore_errors=True)
+            else:
+                upload.unlink(missing_ok=True)
 
 
 def _shutdown(executor: concurrent.futures.Executor) -> None:
