@@ -40,7 +40,7 @@ class _Group(TyperGroup):
             for param in command.params:
                 _no_flag_metavar(param)
             own_help = command.get_help_option
-            command.get_help_option = lambda c: _no_flag_metavar(own_help(c))  # type: ignore[method-assign]
+            command.get_help_option = lambda c: _no_flag_metavar(own_help(c))  # type: ignore[method-assign,assignment]
         return command
 
 

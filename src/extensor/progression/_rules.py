@@ -310,7 +310,7 @@ class VerdictTexts(_Model):
     def recording_advice(self, kind: str) -> str:
         """The ``record_how`` text for an input kind (``keypoints``/``video`` are the
         camera, ``imu``/``encoder``/``sensor`` a sensor), else the ``other`` text."""
-        group = (
+        group: Literal["camera", "sensor", "other"] = (
             "camera" if kind in ("video", "keypoints")
             else "sensor" if kind in ("imu", "encoder", "sensor") else "other"
         )  # fmt: skip
