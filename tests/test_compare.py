@@ -79,9 +79,13 @@ def test_compare_needs_two_sets_and_names_a_missing_one(tmp_path: Path) -> None:
     one = runner.invoke(app, ["compare", "--set", "1"])
     assert one.exit_code == 1
     assert "compare needs two sets" in one.output
+    no_log = runner.invoke(app, ["compare", "--set", "1", "--set", "9"])
+    assert no_log.exit_code == 1
+    assert "there is no training log yet" in no_log.output
+    assert runner.invoke(app, ["log", "--load", "40kg", "--reps", "10"]).exit_code == 0
     missing = runner.invoke(app, ["compare", "--set", "1", "--set", "9"])
     assert missing.exit_code == 1
-    assert "no set 1 in the training log" in missing.output
+    assert "no set 9 in the training log" in missing.output
 
 
 def test_a_file_that_is_not_an_analysis_is_refused(tmp_path: Path) -> None:

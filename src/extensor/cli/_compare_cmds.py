@@ -13,7 +13,7 @@ from rich.table import Table
 from extensor._errors import ConfigError, ExtensorError
 from extensor.app import SetSide, compare_sets, side_from_file, side_from_logged
 from extensor.cli._app import app, console, fail, print_json
-from extensor.cli._log_common import DbOption, UnitChoice, open_log
+from extensor.cli._log_common import DbOption, UnitChoice, open_log, require_log
 from extensor.store import Store, logged_set
 
 __all__ = ["compare"]
@@ -55,6 +55,7 @@ def compare(
         sides: list[SetSide] = [side_from_file(p) for p in paths]
         if ids:
             _, url = open_log(db)
+            require_log(url)
             with Store(url) as store:
                 sides += [side_from_logged(logged_set(store, i), label=f"set {i}") for i in ids]
         result = compare_sets(sides[0], sides[1], unit=None if unit is None else unit.value)

@@ -24,6 +24,7 @@ __all__ = [
     "DbOption",
     "UnitChoice",
     "check_choices",
+    "require_log",
     "open_log",
     "parse_day",
     "resolve_profile",
@@ -93,3 +94,13 @@ def check_choices(
         exercise.variant(variant)
     if level is not None:
         exercise.level(level)
+
+
+def require_log(url: str) -> None:
+    """Refuse (ConfigError) to read a SQLite training log that does not exist yet, rather
+    than create an empty one for a command that only reads."""
+    if url.startswith("sqlite:///") and not Path(url.removeprefix("sqlite:///")).exists():
+        raise ConfigError(
+            "there is no training log yet: log a set first (`extensor log` or "
+            "`extensor analyze FILE --save --load 40kg`)"
+        )
