@@ -240,3 +240,10 @@ def test_openpose_zip_with_a_path_member_is_refused(client: TestClient, tmp_path
     r = upload(client, path, fps=f"{rate:.6f}")
     assert r.status_code in (413, 415), r.text
     assert not (tmp_path.parent / "evil.txt").exists()
+
+
+def test_upload_accepts_a_goal_spelt_as_people_type_it(client: TestClient, tmp_path: Path) -> None:
+    r = upload(client, encoder_csv(tmp_path / "enc.csv"), goal="Warm-Up", variant="Roman chair")
+    assert r.status_code == 202, r.text
+    assert (r.json()["goal"], r.json()["variant"]) == ("warm_up", "roman_chair")
+    assert upload(client, encoder_csv(tmp_path / "e2.csv"), goal="nap").status_code == 422

@@ -148,12 +148,18 @@ def _options_from(st: AppState, fields: dict[str, str], identity: Identity) -> d
     goal = _field(fields, "goal") or (profile.goal if stored else st.settings.goal)
     variant = _field(fields, "variant") or (profile.variant if stored else st.settings.variant)
     ex = st.exercise
-    if goal not in ex.goals:
-        raise UploadRejectedError(422, f"goal must be one of {', '.join(ex.goals)}, got {goal!r}")
-    if variant not in ex.variants:
+    try:  # any case and hyphen/space spelling; the error names the closest id
+        goal = ex.goal(goal).id
+    except ExtensorError:
+        raise UploadRejectedError(
+            422, f"goal must be one of {', '.join(ex.goals)}, got {goal!r}"
+        ) from None
+    try:
+        variant = ex.variant(variant).id
+    except ExtensorError:
         raise UploadRejectedError(
             422, f"variant must be one of {', '.join(ex.variants)}, got {variant!r}"
-        )
+        ) from None
     try:
         log = _log_request(st, fields, identity)
     except ExtensorError as err:
