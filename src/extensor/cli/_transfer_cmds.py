@@ -68,10 +68,6 @@ def export(
     """Export the whole training log as CSV, JSON, or a Strong or Hevy CSV."""
     try:
         _, log_url = open_log(db)
-        if output is not None and not output.parent.is_dir():
-            raise ConfigError(
-                "the folder to write the export into does not exist", source=output.parent
-            )
         with Store(log_url) as store:
             text = export_log(store, fmt=_EXPORT_FORMATS[fmt])
         if output is not None:
