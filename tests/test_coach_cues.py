@@ -38,6 +38,7 @@ def test_public_surface_is_pinned() -> None:
     assert sorted(coach.__all__) == sorted(
         [
             "COACHING_SCHEMA", "DECISIONS", "KEY_FRAME_PHASES", "KEY_FRAME_WIDTH_PX",
+            "NUMBER_HELP", "set_numbers",
             "PHASE_LABELS", "TIERS", "Coaching", "Cue", "Decision", "KeyFrame", "LoadVerdict",
             "ReportFiles", "coach_set", "cue_order", "format_reps", "guide_path_for", "judge_load",
             "judged_by_verdict", "key_frames", "max_cues", "overlay_from_run", "phase_labels",

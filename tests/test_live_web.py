@@ -43,7 +43,10 @@ def test_an_unpaired_device_reaches_nothing(paired_app) -> None:  # type: ignore
             resp = phone.get(path, follow_redirects=False)
             assert resp.status_code == 403, path
             assert "not paired" in resp.text
-        with pytest.raises(WebSocketDisconnect) as err, phone.websocket_connect("/api/live/ws", headers=WS_HOST):
+        with (
+            pytest.raises(WebSocketDisconnect) as err,
+            phone.websocket_connect("/api/live/ws", headers=WS_HOST),
+        ):
             pass
         assert err.value.code == 1008
 
@@ -76,7 +79,9 @@ def test_the_live_page_may_use_the_camera(local: TestClient) -> None:
 def test_the_socket_refuses_another_site(local: TestClient) -> None:
     with (
         pytest.raises(WebSocketDisconnect) as err,
-        local.websocket_connect("/api/live/ws", headers={**WS_HOST, "origin": "http://evil.example"}),
+        local.websocket_connect(
+            "/api/live/ws", headers={**WS_HOST, "origin": "http://evil.example"}
+        ),
     ):
         pass
     assert err.value.code == 1008

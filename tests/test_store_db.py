@@ -52,6 +52,8 @@ EXPECTED_ALL = {
     "export_log",
     "get_profile",
     "import_file",
+    "logged_set",
+    "logged_set_ids",
     "is_back_extension",
     "current_profile",
     "last_recommendation",

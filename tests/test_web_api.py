@@ -105,8 +105,8 @@ def test_public_surface_is_pinned() -> None:
     """extensor.web exports exactly its documented names."""
     assert extensor.web.__all__ == [
         "DEFAULT_HOST", "DEFAULT_MAX_FILE_MB", "DEFAULT_MAX_QUEUED_JOBS", "DEFAULT_MAX_VIDEO_MB",
-        "DEFAULT_PORT", "DEFAULT_WORKERS", "JOB_STATES", "WEB_DIR_NAME", "AccountError", "WebDB",
-        "WebOptions", "add_user", "create_app",
+        "DEFAULT_PORT", "DEFAULT_WORKERS", "JOB_STATES", "WEB_DIR_NAME", "AccountError",
+        "Certificate", "WebDB", "WebOptions", "add_user", "create_app", "ensure_certificate",
     ]  # fmt: skip
     assert extensor.web.DEFAULT_HOST == "127.0.0.1"
 

@@ -108,8 +108,8 @@ def analysis_params(exercise: Exercise, *, variant: str, goal: str) -> AnalysisP
             min_keypoint_confidence=a("rep_min_keypoint_confidence"),
         ),
         min_cue_confidence=a("min_cue_confidence"),
-        goal=goal,
-        variant=variant,
+        goal=g.id,
+        variant=v.id,
         titles={m.id: m.title for m in exercise.mistakes.values()},
     )
 
@@ -193,6 +193,7 @@ def run_analysis(
 ) -> AnalysisRun:
     """Analyse a recording already read into a series, keeping the intermediate series."""
     ex = exercise or load_exercise()
+    goal, variant = ex.goal(goal).id, ex.variant(variant).id
     motion = to_motion(ts, exercise=ex, variant=variant)
     result = analyze_motion(motion, params=analysis_params(ex, variant=variant, goal=goal))
     return AnalysisRun(recording=ts, motion=motion.add_events(result.events), result=result)

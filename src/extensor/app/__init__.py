@@ -18,6 +18,14 @@ rules (``extensor/progression/data/progression.toml``), so they always agree.
 
 from extensor.app._advice import ProfileChange, change_profile, next_session, with_goal
 from extensor.app._charts import history_svg
+from extensor.app._compare import (
+    Comparison,
+    SetSide,
+    compare_sets,
+    side_from_analysis,
+    side_from_file,
+    side_from_logged,
+)
 from extensor.app._pipeline import (
     STAGES,
     CoachedSet,
@@ -26,17 +34,26 @@ from extensor.app._pipeline import (
     analysis_document,
     analyze_and_coach,
 )
+from extensor.app._trend import QualityTrend, quality_trend
 
 __all__ = [
     "STAGES",
     "CoachedSet",
+    "Comparison",
     "LogEntry",
     "ProfileChange",
     "ProgressFn",
+    "QualityTrend",
+    "SetSide",
     "analysis_document",
     "analyze_and_coach",
     "change_profile",
+    "compare_sets",
     "history_svg",
     "next_session",
+    "quality_trend",
+    "side_from_analysis",
+    "side_from_file",
+    "side_from_logged",
     "with_goal",
 ]

@@ -20,6 +20,7 @@ import html
 import math
 from collections.abc import Sequence
 
+from extensor.app._trend import quality_trend
 from extensor.progression import SessionSummary
 
 __all__ = ["history_svg"]
@@ -176,8 +177,12 @@ def history_svg(sessions: Sequence[SessionSummary], *, unit: str) -> str:
     y0 += PANEL_H + GAP
     parts += _panel(f"Volume ({unit} x reps)", y0, volumes, xs, kind="bar", colour=VOLUME_COLOUR)
     y0 += PANEL_H + GAP
+    trend = quality_trend(sessions)
+    title = "Clean reps per session (analysed or rated sets)"
+    if trend is not None:
+        title += f": trend {trend.slope_points:+.1f} points a session"
     parts += _panel(
-        "Clean reps (analysed or rated sets)", y0, clean, xs, kind="line", colour=CLEAN_COLOUR,
+        title, y0, clean, xs, kind="line", colour=CLEAN_COLOUR,
         lo=0.0, hi=100.0, suffix="%",
     )  # fmt: skip
     label_y = y0 + PANEL_H + 18

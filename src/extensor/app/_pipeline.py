@@ -51,12 +51,15 @@ __all__ = [
 ]
 
 #: The pipeline's stages, in order; each is announced once through the progress callback.
-STAGES: tuple[str, ...] = ("reading", "analysing", "logging", "coaching", "report")
+STAGES: tuple[str, ...] = (
+    "reading", "analysing", "logging", "coaching", "annotating", "key_frames", "report",
+)  # fmt: skip
 
 ProgressFn = Callable[[str, int | None, int | None], None]
 """``progress(stage, done, total)``: ``stage`` from :data:`STAGES`; ``done`` and ``total``
-count video frames while a video is read (repeated calls with stage ``reading``), else
-None."""
+count video frames while a video is read (repeated calls with stage ``reading``) or the
+annotated video is written (``annotating``), and key frames drawn (``key_frames``); else
+None (one call as the stage starts). ``total`` may be None when the count is unknown."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -146,6 +149,7 @@ def analyze_and_coach(
     say = progress or _noop
     ex = exercise or load_exercise()
     the_rules = rules or load_rules(exercise=ex)
+    goal, variant = ex.goal(goal).id, ex.variant(variant).id
     if log is not None and store is None:
         raise ConfigError("saving a set in the training log needs an open store")
     say("reading", None, None)
@@ -196,22 +200,32 @@ def analyze_and_coach(
             raise _writing("the keypoints", err) from None
     if annotated is not None and path is not None:
         titles = {m.id: m.title for m in ex.mistakes.values()}
+        say("annotating", None, None)
         try:
             write_annotated_video(
-                path, annotated, run.recording, overlay_from_run(run, titles=titles), exercise=ex
+                path,
+                annotated,
+                run.recording,
+                overlay_from_run(run, titles=titles),
+                exercise=ex,
+                progress=lambda done, total: say("annotating", done, total),
             )
         except ExtensorError as err:
             raise _writing("the annotated video", err) from None
     files: ReportFiles | None = None
     warnings: list[str] = []
     if report is not None:
-        say("report", None, None)
         frames: list[KeyFrame] = []
         if key_frames and kind == "video" and path is not None:
+            say("key_frames", None, None)
             try:
-                frames = _video_key_frames(path, run, width_px=KEY_FRAME_WIDTH_PX, exercise=ex)
+                frames = _video_key_frames(
+                    path, run, width_px=KEY_FRAME_WIDTH_PX, exercise=ex,
+                    progress=lambda done, total: say("key_frames", done, total),
+                )  # fmt: skip
             except ExtensorError as err:
                 warnings.append(f"no key frames in the report ({err})")
+        say("report", None, None)
         try:
             files = _write_report(
                 report, run.result, coaching, exercise=ex, motion=run.motion, key_frames=frames

@@ -24,8 +24,8 @@ from extensor._example import write_example
 from extensor._files import atomic_write
 from extensor.app import LogEntry, ProgressFn, analysis_document, analyze_and_coach
 from extensor.cli._app import app, console, err_console, fail, print_json
-from extensor.cli._log_common import open_log, resolve_profile, stored_profile
-from extensor.coach import Coaching
+from extensor.cli._log_common import check_choices, open_log, resolve_profile, stored_profile
+from extensor.coach import NUMBER_HELP, Coaching, set_numbers
 from extensor.core import MISTAKES, Rep, SetAnalysis
 from extensor.io import detect_input_type
 from extensor.knowledge import load_exercise
@@ -102,7 +102,11 @@ def print_analysis(
     table = Table(
         title=title, title_justify="left", box=box.SIMPLE_HEAD, padding=(0, 1), pad_edge=False
     )
-    for col in ("rep", "lift", "top", "lower", "bottom", "range", "top vs neutral"):
+    # the per-rep smoothness column only where it leaves the faults room; the set's mean is
+    # always printed below the table
+    per_rep_smooth = console.width >= WIDE_TABLE_COLUMNS
+    columns = ("rep", "lift", "top", "lower", "bottom", "range", "top vs neutral")
+    for col in columns + (("smooth",) if per_rep_smooth else ()):
         table.add_column(col, justify="right", no_wrap=True)
     table.add_column("faults", justify="left")
     for r in result.reps:
@@ -123,6 +127,7 @@ def print_analysis(
             _styled(_fmt(r.bottom_settle_s), cols.get("bottom")),
             _styled(_fmt(r.range_deg, ".0f") + "°", cols.get("range")),
             _styled(_top(r), cols.get("top_vs_neutral")),
+            *((_fmt(r.smoothness_ldlj),) if per_rep_smooth else ()),
             names or "[green]clean[/]",
         )
     console.print(table)
@@ -139,6 +144,8 @@ def print_analysis(
         f"{m.time_under_tension_s:.1f} s under tension · tempo spread (CV) "
         f"{_fmt(m.tempo_consistency_cv, '.2f')} · mean range {mean_range}{speed}"
     )
+    for line in number_lines(result):
+        console.print(line)
     blind = result.not_observable if coaching is None else coaching.not_judged
     if blind:
         console.print(
@@ -148,6 +155,20 @@ def print_analysis(
         )
     if coaching is not None:
         print_coaching(coaching)
+
+
+#: Terminal width from which the rep table also shows each rep's smoothness.
+WIDE_TABLE_COLUMNS = 100
+
+
+def number_lines(result: SetAnalysis) -> list[str]:
+    """Velocity loss and smoothness, each with its one-line meaning (the same words as
+    the report: :data:`extensor.coach.NUMBER_HELP`)."""
+    loss, smooth = set_numbers(result)
+    return [
+        f"velocity loss {'-' if loss is None else f'{loss:.0f} %'}: {NUMBER_HELP['velocity_loss']}",
+        f"smoothness {'-' if smooth is None else f'{smooth:.1f}'}: {NUMBER_HELP['smoothness']}",
+    ]
 
 
 def print_cues(coaching: Coaching) -> None:
@@ -214,25 +235,41 @@ def _write_json(path: Path, data: dict[str, Any]) -> None:
         raise fail(f"cannot write the JSON result: {err}") from None
 
 
+#: What the progress bar says for each stage of :data:`extensor.app.STAGES`.
+STAGE_LABELS = {
+    "reading": "pose",
+    "analysing": "analysing",
+    "logging": "saving",
+    "coaching": "coaching",
+    "annotating": "annotated video",
+    "key_frames": "key frames",
+    "report": "report",
+}
+
+
 def _video_progress(enabled: bool) -> tuple[Progress | None, ProgressFn | None]:
-    """A progress bar on stderr (frames, frames/s, time left) and the pipeline callback
-    feeding it (:data:`extensor.app.ProgressFn`: only the video frames move the bar)."""
+    """A progress bar on stderr and the pipeline callback feeding it
+    (:data:`extensor.app.ProgressFn`): the pose frames, then each later stage by name,
+    with a count where the stage has one (annotated-video frames, key frames)."""
     if not enabled:
         return None, None
     bar = Progress(
-        TextColumn("pose"),
+        TextColumn("{task.description}"),
         BarColumn(),
         MofNCompleteColumn(),
-        TextColumn("frames"),
         TimeRemainingColumn(),
         console=err_console,
         transient=True,
     )
-    task = bar.add_task("pose", total=None)
+    task = bar.add_task(STAGE_LABELS["reading"], total=None)
 
     def update(stage: str, done: int | None, total: int | None) -> None:
-        if stage == "reading" and done is not None:
-            bar.update(task, completed=done, total=total or None)
+        label = STAGE_LABELS.get(stage, stage)
+        if done is None:
+            if stage != "reading":
+                bar.reset(task, description=label, total=None)
+            return
+        bar.update(task, description=label, completed=done, total=total or None)
 
     return bar, update
 
@@ -305,6 +342,9 @@ def analyze(
             goal=goal or (profile.goal if profile else None),
         )
         exercise = load_exercise(settings.exercise)
+        check_choices(exercise, goal=settings.goal, variant=settings.variant)
+        if load is not None:
+            parse_load(load, default_unit="kg")
         options: dict[str, Any] = {
             k: v for k, v in {"fps": fps, "angle_zero": angle_zero}.items() if v is not None
         }
@@ -315,7 +355,8 @@ def analyze(
         entry: LogEntry | None = None
         store: Store | None = None
         if save and load is not None:
-            log_settings, store = open_log(db)
+            log_settings, log_url = open_log(db)
+            store = Store(log_url)
             with store:
                 current, _ = resolve_profile(store, log_settings, load_rules())
             value, unit = parse_load(load, default_unit=current.unit)

@@ -3,6 +3,7 @@
 from extensor.cli import (  # noqa: F401
     _analysis_cmds,
     _batch_cmds,
+    _compare_cmds,
     _history_cmds,
     _knowledge_cmds,
     _live_cmds,

@@ -6,18 +6,26 @@ from collections import Counter
 from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich import box
 from rich.markup import escape
 from rich.table import Table
+from rich.text import Text
 
 from extensor._errors import ConfigError, ExtensorError, MissingExtraError
 from extensor._files import atomic_write
-from extensor.app import history_svg
+from extensor.app import history_svg, quality_trend
 from extensor.cli._app import app, console, fail, print_json
-from extensor.cli._log_common import DbOption, open_log, parse_day, resolve_profile, variant_name
+from extensor.cli._log_common import (
+    DbOption,
+    check_choices,
+    open_log,
+    parse_day,
+    resolve_profile,
+    variant_name,
+)
 from extensor.knowledge import load_exercise
 from extensor.progression import (
     PersonalBests,
@@ -27,7 +35,7 @@ from extensor.progression import (
     parse_load,
     personal_bests,
 )
-from extensor.store import load_history, log_sets
+from extensor.store import Store, load_history, log_sets
 
 __all__ = ["history", "log"]
 
@@ -77,9 +85,13 @@ def log(
         when = parse_day(day)
         if when > date.today():
             raise ConfigError(f"--date must not be in the future, got {when.isoformat()}")
-        settings, store = open_log(db)
-        with store:
-            exercise = load_exercise(settings.exercise)
+        settings, log_url = open_log(db)
+        exercise = load_exercise(settings.exercise)
+        check_choices(exercise, variant=variant)
+        for f in fault or []:
+            exercise.mistake(f)
+        parse_load(load, default_unit="kg")
+        with Store(log_url) as store:
             current, _ = resolve_profile(store, settings, load_rules())
             value, unit = parse_load(load, default_unit=current.unit)
             the_variant = exercise.variant(variant).id if variant else current.variant
@@ -145,7 +157,10 @@ def _faults_text(session: SessionSummary) -> str:
     counts = Counter(session.faults)
     if not counts:
         return ""
-    parts = [f"{fid} x{n}" if n > 1 else fid for fid, n in counts.most_common(2)]
+    parts = [
+        f"{fid.replace('_', ' ')} x{n}" if n > 1 else fid.replace("_", " ")
+        for fid, n in counts.most_common(2)
+    ]
     if len(counts) > 2:
         parts.append(f"+{len(counts) - 2}")
     return ", ".join(parts)
@@ -173,6 +188,51 @@ def _best_text(pb: PersonalBests) -> list[tuple[str, str]]:
     return rows
 
 
+#: Columns of the history table; the numbers never wrap (each keeps the width of its
+#: widest cell), the variant and the faults wrap at word boundaries into what is left.
+_FIXED = (("date", "left"), ("sets", "left"), ("load", "right"), ("volume", "right"),
+          ("clean", "right"), ("pain", "left"))  # fmt: skip
+
+
+#: Least width of the faults column (characters) before columns are dropped.
+MIN_FAULTS_WIDTH = 20
+#: Columns dropped, in this order, when the terminal is too narrow for every one.
+DROP_ORDER = ("variant", "volume")
+
+
+def history_table(
+    rows: Sequence[Sequence[str]], *, one_variant: bool, width: int
+) -> tuple[Table, tuple[str, ...]]:
+    """The history table for ``rows`` (cells in column order, the variant cell only when
+    the sessions are on more than one variant) fitted to ``width`` characters, and the
+    columns it dropped. The numbers never wrap or shrink (each keeps the width of its
+    widest cell); the faults wrap at word boundaries; when even so the faults would get
+    less than :data:`MIN_FAULTS_WIDTH`, columns go in :data:`DROP_ORDER`."""
+    names = [c for c, _ in _FIXED]
+    if not one_variant:
+        names.insert(1, "variant")
+    plain = [[Text.from_markup(c).plain for c in r] for r in rows]
+    widths = {n: max([len(n)] + [len(r[k]) for r in plain]) for k, n in enumerate(names)}
+    dropped: list[str] = []
+    for name in DROP_ORDER:
+        used = sum(widths[n] + 2 for n in names if n not in dropped) + 2
+        if width - used >= MIN_FAULTS_WIDTH:
+            break
+        if name in names:
+            dropped.append(name)
+    table = Table(box=box.SIMPLE_HEAD, pad_edge=False, padding=(0, 1))
+    keep = [k for k, n in enumerate(names) if n not in dropped]
+    aligns = dict(_FIXED)
+    for k in keep:
+        name = names[k]
+        justify: Any = aligns.get(name, "left")
+        table.add_column(name, justify=justify, no_wrap=True, min_width=widths[name])
+    table.add_column("faults", overflow="fold", min_width=10)
+    for r in rows:
+        table.add_row(*[r[k] for k in keep], r[-1])
+    return table, tuple(dropped)
+
+
 @app.command()
 def history(
     last: Annotated[int, typer.Option(help="Show the last N sessions.", min=1)] = 10,
@@ -187,8 +247,8 @@ def history(
     try:
         if plot is not None and plot.suffix.lower() not in (".png", ".svg"):
             raise ConfigError(f"--plot file must end in .png or .svg, got {plot.name!r}")
-        settings, store = open_log(db)
-        with store:
+        settings, log_url = open_log(db)
+        with Store(log_url) as store:
             exercise = load_exercise(settings.exercise)
             current, _ = resolve_profile(store, settings, load_rules())
             everything = load_history(store)
@@ -206,6 +266,7 @@ def history(
                 "sessions": [s.to_dict(unit) for s in shown],
                 "total_sessions": len(everything),
                 "personal_bests": bests.to_dict(),
+                "quality_trend": None if (q := quality_trend(shown)) is None else q.to_dict(),
                 "plot": None if plot is None else str(plot),
             }
         )
@@ -221,16 +282,7 @@ def history(
     if one_variant:
         title += f" - {variant_name(exercise, next(iter(variants)))}"
     console.print(f"[bold]{escape(title)}[/]")  # not Table(title=...): it skews column widths
-    table = Table(box=box.SIMPLE_HEAD, pad_edge=False)
-    table.add_column("date", no_wrap=True)
-    if not one_variant:
-        table.add_column("variant", overflow="ellipsis", max_width=16)
-    table.add_column("sets", no_wrap=True)
-    table.add_column("load", justify="right", no_wrap=True)
-    table.add_column("volume", justify="right", no_wrap=True)
-    table.add_column("clean", justify="right", no_wrap=True)
-    table.add_column("pain", no_wrap=True)
-    table.add_column("faults", overflow="ellipsis", no_wrap=True, min_width=8)
+    rows: list[list[str]] = []
     for s in shown:
         row = [s.day.isoformat()]
         if not one_variant:
@@ -243,12 +295,16 @@ def history(
             "[bold red]yes[/]" if s.pain else "",
             _faults_text(s),
         ]
-        table.add_row(*row)
+        rows.append(row)
+    table, dropped = history_table(rows, one_variant=one_variant, width=console.width)
     console.print(table)
+    if dropped:
+        console.print(
+            f"[dim]not shown at this width: {', '.join(dropped)} (`--json` has everything)[/]"
+        )
     console.print(
         "[dim]volume = load x reps; clean = analysed reps without a fault (- = typed in)[/]"
     )
-    rated = [s.clean_share for s in shown if s.clean_share is not None]
     first, latest = shown[0], shown[-1]
     peak = max(s.top_load(unit) or 0.0 for s in shown)
     trend = (
@@ -257,9 +313,10 @@ def history(
         f" (peak {format_load(peak, unit)}), volume {first.volume(unit):,.0f} -> "
         f"{latest.volume(unit):,.0f} {unit}"
     )
-    if len(rated) >= 2:
-        trend += f", clean reps {rated[0] * 100:.0f}% -> {rated[-1] * 100:.0f}%"
     console.print(trend + ".")
+    quality = quality_trend(shown)
+    if quality is not None:
+        console.print(f"Rep quality: {quality.text}.")
     console.print("\n[bold]Personal bests[/] (all sessions)")
     for label, text in _best_text(bests):
         console.print(f"  {label:<24}{text}")
@@ -322,6 +379,9 @@ def _plot_png(sessions: Sequence[SessionSummary], *, unit: str, path: Path) -> N
             )  # fmt: skip
         ax_clean.set_ylim(0, 105)
         ax_clean.set_ylabel("clean reps (%)")
+        quality = quality_trend(sessions)
+        if quality is not None:
+            ax_clean.set_title(f"rep quality: {quality.text}", fontsize=9)
         for ax in (ax_load, ax_vol, ax_clean):
             ax.grid(alpha=0.3)
         fig.autofmt_xdate()

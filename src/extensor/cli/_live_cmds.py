@@ -125,7 +125,8 @@ def live(
     log: LogEntry | None = None
     try:
         if save and load is not None:
-            log_settings, store = open_log(db)
+            log_settings, log_url = open_log(db)
+            store = Store(log_url)
             with store:
                 current, _ = resolve_profile(store, log_settings, load_rules())
             value, unit = parse_load(load, default_unit=current.unit)

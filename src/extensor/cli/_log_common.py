@@ -23,8 +23,10 @@ from extensor.store import Store, current_profile, get_profile, resolve_db_url
 __all__ = [
     "DbOption",
     "UnitChoice",
+    "check_choices",
     "open_log",
     "parse_day",
+    "require_log",
     "resolve_profile",
     "stored_profile",
     "variant_name",
@@ -39,10 +41,11 @@ class UnitChoice(StrEnum):
     lb = "lb"
 
 
-def open_log(db: str | None) -> tuple[Settings, Store]:
-    """The settings (with ``db``) and the training log they name (not opened yet)."""
+def open_log(db: str | None) -> tuple[Settings, str]:
+    """The settings (with ``db``) and the URL of the training log they name. Nothing is
+    created yet: a command validates its arguments first, then opens ``Store(url)``."""
     settings = load_settings(db=db)
-    return settings, Store(resolve_db_url(settings))
+    return settings, resolve_db_url(settings)
 
 
 def stored_profile(db: str | None = None) -> Profile | None:
@@ -73,3 +76,31 @@ def variant_name(exercise: Exercise, variant: str) -> str:
     """The variant's display name (its id when the exercise does not know it)."""
     found = exercise.variants.get(variant)
     return found.name if found else variant
+
+
+def check_choices(
+    exercise: Exercise,
+    *,
+    goal: str | None = None,
+    variant: str | None = None,
+    level: str | None = None,
+) -> None:
+    """Validate the named choices before anything is opened or written (raises
+    KnowledgeBaseError naming the closest valid id): a command with a bad argument must
+    not create the training log."""
+    if goal is not None:
+        exercise.goal(goal)
+    if variant is not None:
+        exercise.variant(variant)
+    if level is not None:
+        exercise.level(level)
+
+
+def require_log(url: str) -> None:
+    """Refuse (ConfigError) to read a SQLite training log that does not exist yet, rather
+    than create an empty one for a command that only reads."""
+    if url.startswith("sqlite:///") and not Path(url.removeprefix("sqlite:///")).exists():
+        raise ConfigError(
+            "there is no training log yet: log a set first (`extensor log` or "
+            "`extensor analyze FILE --save --load 40kg`)"
+        )

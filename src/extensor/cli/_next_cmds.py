@@ -11,9 +11,16 @@ from rich.table import Table
 from extensor._errors import ExtensorError
 from extensor.app import next_session
 from extensor.cli._app import app, console, fail, print_json
-from extensor.cli._log_common import DbOption, open_log, parse_day, variant_name
+from extensor.cli._log_common import (
+    DbOption,
+    check_choices,
+    open_log,
+    parse_day,
+    variant_name,
+)
 from extensor.knowledge import Exercise, load_exercise
 from extensor.progression import Profile, Recommendation, format_load
+from extensor.store import Store
 
 __all__ = ["next_"]
 
@@ -76,9 +83,10 @@ def next_(
     """The recommendation for your next session, and the reason for it."""
     try:
         today = parse_day(as_of)
-        settings, store = open_log(db)
-        with store:
-            exercise = load_exercise(settings.exercise)
+        settings, log_url = open_log(db)
+        exercise = load_exercise(settings.exercise)
+        check_choices(exercise, goal=goal)
+        with Store(log_url) as store:
             rec, current = next_session(
                 store, settings, exercise, goal=goal, today=today, record=True
             )

@@ -11,9 +11,17 @@ from rich.table import Table
 from extensor._errors import ExtensorError
 from extensor.app import change_profile
 from extensor.cli._app import app, console, fail, print_json
-from extensor.cli._log_common import DbOption, UnitChoice, open_log, resolve_profile, variant_name
+from extensor.cli._log_common import (
+    DbOption,
+    UnitChoice,
+    check_choices,
+    open_log,
+    resolve_profile,
+    variant_name,
+)
 from extensor.knowledge import load_exercise
 from extensor.progression import format_load, load_rules
+from extensor.store import Store
 
 __all__ = ["profile"]
 
@@ -39,9 +47,10 @@ def profile(
 ) -> None:
     """Show or set your profile: level, goal, machine (variant), its load step and unit."""
     try:
-        settings, store = open_log(db)
-        with store:
-            exercise = load_exercise(settings.exercise)
+        settings, log_url = open_log(db)
+        exercise = load_exercise(settings.exercise)
+        check_choices(exercise, goal=goal, variant=variant, level=level)
+        with Store(log_url) as store:
             rules = load_rules()
             current, stored = resolve_profile(store, settings, rules)
             changed = any(v is not None for v in (level, goal, variant, increment, unit))

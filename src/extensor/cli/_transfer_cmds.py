@@ -8,13 +8,13 @@ from typing import Annotated, Literal
 
 import typer
 
-from extensor._errors import ConfigError, ExtensorError
+from extensor._errors import ConfigError, ExtensorError, InputError
 from extensor._files import atomic_write
 from extensor.cli._app import app, console, fail, print_json
 from extensor.cli._log_common import DbOption, UnitChoice, open_log
 from extensor.knowledge import load_exercise
 from extensor.progression import parse_unit
-from extensor.store import export_log, import_file
+from extensor.store import Store, export_log, import_file
 
 __all__ = ["export", "import_"]
 
@@ -22,6 +22,16 @@ __all__ = ["export", "import_"]
 class ExportFormat(StrEnum):
     csv = "csv"
     json = "json"
+    strong = "strong"
+    hevy = "hevy"
+
+
+_EXPORT_FORMATS: dict[ExportFormat, Literal["csv", "json", "strong", "hevy"]] = {
+    ExportFormat.csv: "csv",
+    ExportFormat.json: "json",
+    ExportFormat.strong: "strong",
+    ExportFormat.hevy: "hevy",
+}
 
 
 class ImportFormat(StrEnum):
@@ -40,7 +50,12 @@ _IMPORT_FORMATS: dict[ImportFormat, Literal["auto", "strong", "hevy"]] = {
 @app.command()
 def export(
     fmt: Annotated[
-        ExportFormat, typer.Option("--format", "-f", help="csv (one row per set) or json.")
+        ExportFormat,
+        typer.Option(
+            "--format",
+            "-f",
+            help="csv (one row per set), json, or the CSV layout of Strong or Hevy.",
+        ),
     ] = (ExportFormat.csv),
     output: Annotated[
         Path | None,
@@ -50,11 +65,11 @@ def export(
     ] = None,
     db: DbOption = None,
 ) -> None:
-    """Export the whole training log as CSV or JSON."""
+    """Export the whole training log as CSV, JSON, or a Strong or Hevy CSV."""
     try:
-        _, store = open_log(db)
-        with store:
-            text = export_log(store, fmt="json" if fmt is ExportFormat.json else "csv")
+        _, log_url = open_log(db)
+        with Store(log_url) as store:
+            text = export_log(store, fmt=_EXPORT_FORMATS[fmt])
         if output is not None:
             try:
                 atomic_write(output, text)
@@ -93,10 +108,12 @@ def import_(
 ) -> None:
     """Import the back-extension sets of a Strong or Hevy CSV export (safe to repeat)."""
     try:
-        settings, store = open_log(db)
-        with store:
-            exercise = load_exercise(settings.exercise)
-            the_variant = exercise.variant(variant).id if variant else None
+        settings, log_url = open_log(db)
+        exercise = load_exercise(settings.exercise)
+        the_variant = exercise.variant(variant).id if variant else None
+        if not file.is_file():
+            raise InputError(f"{file}: no such file")
+        with Store(log_url) as store:
             report = import_file(
                 store,
                 file,
@@ -123,3 +140,9 @@ def import_(
     ]
     for label, value in lines:
         console.print(f"  {label:<18}{value}")
+    if report.assumed:
+        console.print("Variants (from extensor/store/data/exercise_names.toml):")
+    for line in report.assumed:
+        for vid, v in exercise.variants.items():
+            line = line.replace(f"-> {vid},", f"-> {v.name},")
+        console.print(f"  {line}", markup=False)

@@ -29,6 +29,7 @@ from extensor.coach._cues import (
     set_cues,
     went_well,
 )
+from extensor.coach._numbers import NUMBER_HELP, set_numbers
 from extensor.coach._report import (
     KEY_FRAME_PHASES,
     KEY_FRAME_WIDTH_PX,
@@ -56,6 +57,7 @@ __all__ = [
     "DECISIONS",
     "KEY_FRAME_PHASES",
     "KEY_FRAME_WIDTH_PX",
+    "NUMBER_HELP",
     "PHASE_LABELS",
     "TIERS",
     "Coaching",
@@ -77,6 +79,7 @@ __all__ = [
     "recommend_for_set",
     "render_report",
     "set_cues",
+    "set_numbers",
     "set_summary",
     "too_heavy_signs",
     "verdict_from",

@@ -34,6 +34,7 @@ from extensor._errors import InputFormatError
 from extensor._files import atomic_write
 from extensor._version import __version__
 from extensor.coach._coaching import Coaching
+from extensor.coach._numbers import NUMBER_HELP, set_numbers
 from extensor.coach._svg import (
     PHASE_COLORS,
     PHASE_NAMES,
@@ -220,7 +221,17 @@ def _glance(result: SetAnalysis, coaching: Coaching, guide: str | None) -> str:
         (_fmt(m.tempo_consistency_cv, ".2f"), "tempo spread (CV of rep time)"),
         (f"{coaching.goal.reps}", f"rep range, {coaching.goal.name.lower()}"),
     ]
+    loss, smooth = set_numbers(result)
+    stats += [
+        (_fmt(loss, ".0f") + (" %" if loss is not None else ""), "velocity loss"),
+        (_fmt(smooth, ".1f"), "smoothness (LDLJ)"),
+    ]
     tiles = "".join(f'<div class="stat"><b>{_e(v)}</b><span>{_e(k)}</span></div>' for v, k in stats)
+    helps = (
+        '<p class="numbers-help" id="numbers-help">'
+        f"<b>Velocity loss</b>: {_e(NUMBER_HELP['velocity_loss'])}. "
+        f"<b>Smoothness</b>: {_e(NUMBER_HELP['smoothness'])}.</p>"
+    )
     v = coaching.verdict
     more = ""
     if v.guide_anchor:
@@ -230,7 +241,7 @@ def _glance(result: SetAnalysis, coaching: Coaching, guide: str | None) -> str:
         f'<p class="label">Load for the next set</p><h3>{_e(v.headline)}</h3>'
         f"<p>{_e(v.reason)}</p><p><b>{_e(v.action)}</b>{more}</p></div>"
     )
-    return f'<section id="glance"><div class="glance">{tiles}</div>{verdict}</section>'
+    return f'<section id="glance"><div class="glance">{tiles}</div>{helps}{verdict}</section>'
 
 
 def _cues(coaching: Coaching, guide: str | None) -> str:

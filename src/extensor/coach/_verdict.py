@@ -163,6 +163,7 @@ def _set_values(result: SetAnalysis, exercise: Exercise, rules: Rules) -> dict[s
         "fault_titles": ", ".join(titles),
         "full_reps": str(sum(1 for r in result.reps if r.complete and not r.partial)),
         "caveat": caveat,
+        "record_how": rules.verdict.recording_advice(result.input_kind),
     }
 
 

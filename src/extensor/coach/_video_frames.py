@@ -11,7 +11,7 @@ top and bottom out of the video with the skeleton drawn, as PNG for the HTML rep
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
@@ -102,8 +102,11 @@ def key_frames(
     width_px: int,
     max_reps: int | None = None,
     exercise: Exercise | None = None,
+    progress: Callable[[int, int | None], None] | None = None,
 ) -> list[KeyFrame]:
     """Each rep's top and bottom from the video, skeleton and overlay drawn, as PNG.
+
+    ``progress(done, total)`` counts the key frames drawn.
 
     ``width_px`` sets the image width (the report stays small); ``max_reps`` keeps the
     first reps only. Points are drawn from ``exercise``'s ``min_keypoint_confidence`` on
@@ -118,7 +121,9 @@ def key_frames(
     recording: TimeSeries = run.recording
     overlay = overlay_from_run(run)
     out: list[KeyFrame] = []
-    for rep, phase, t in wanted:
+    for k, (rep, phase, t) in enumerate(wanted, start=1):
+        if progress is not None:
+            progress(k, len(wanted))
         image = frames.get(t)
         if image is None:
             continue

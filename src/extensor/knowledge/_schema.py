@@ -12,6 +12,7 @@ the whole file is parsed, by :meth:`Exercise._cross_check`. Each problem is repo
 
 from __future__ import annotations
 
+import difflib
 import math
 from collections.abc import Iterable, Mapping
 from typing import Annotated, Any, Literal, TypeVar, get_args
@@ -511,13 +512,33 @@ _KEYED = ("variants", "mistakes", "goals", "levels")
 _M = TypeVar("_M")
 
 
+def normalise_name(text: str) -> str:
+    """An id as typed by a person turned into the data file's spelling: case folded,
+    hyphens and spaces to underscores.
+
+    >>> normalise_name(" Warm-up "), normalise_name("Seated Lever Machine")
+    ('warm_up', 'seated_lever_machine')
+    """
+    return "_".join(text.strip().casefold().replace("-", " ").replace("_", " ").split())
+
+
 def _lookup(table: Mapping[str, _M], key: str, what: str, owner: str) -> _M:
-    try:
+    """``table[key]``, accepting any case and hyphen/space/underscore spelling of an id
+    (or of an entry's ``name``); an unknown key suggests the closest id."""
+    if key in table:
         return table[key]
-    except KeyError:
-        raise KnowledgeBaseError(
-            f"unknown {what} {key!r} for {owner}; choose one of: {', '.join(table)}"
-        ) from None
+    wanted = normalise_name(key)
+    for entry_id, entry in table.items():
+        name = getattr(entry, "name", None)
+        if wanted == normalise_name(entry_id) or (
+            isinstance(name, str) and wanted == normalise_name(name)
+        ):
+            return entry
+    close = difflib.get_close_matches(wanted, list(table), n=1, cutoff=0.6)
+    hint = f" (did you mean {close[0]!r}?)" if close else ""
+    raise KnowledgeBaseError(
+        f"unknown {what} {key!r} for {owner}; choose one of: {', '.join(table)}{hint}"
+    )
 
 
 class Exercise(_Model):

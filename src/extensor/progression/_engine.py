@@ -432,6 +432,9 @@ def recommend(
         "load_note": goal.load_note,
         "knowledge_action": _knowledge_action(exercise, rule),
         "judged_cue": _judged_cue(exercise, rule),
+        "record_how": rules.verdict.recording_advice(
+            ctx.last.sets[-1].source if ctx.last is not None and ctx.last.sets else "other"
+        ),
     }
     assert set(values) == set(TEMPLATE_FIELDS)
     values.update({name: str(p) for name, p in rule.params.items()})
@@ -441,6 +444,8 @@ def recommend(
         details += [_fill(t, values) for t in rules.regressions]
         details.append(rules.referral)
     verdict_values = {**dict.fromkeys(SET_FIELDS, "-"), **(set_values or {}), **values}
+    if set_values and "record_how" in set_values:  # the analysed set knows its own input
+        verdict_values["record_how"] = set_values["record_how"]
     anchor = rule.guide_anchor or ("progression" if rule.knowledge_rule else None)
     evidence: dict[str, Any] = {
         "sessions": len(sessions),

@@ -138,6 +138,8 @@ TEMPLATE_FIELDS: Mapping[str, str] = {
     "load_note": "the goal's note on load (its `load_note` in the exercise file)",
     "knowledge_action": "the action text of the rule's knowledge_rule in the exercise file",
     "judged_cue": "the cue of the first mistake the rule judges (its `judges` list)",
+    "record_how": "how to record a set that can be judged, for the kind of input the set came "
+    "from ([verdict.record_how]: camera, sensor, other)",
 }
 #: Placeholders of the one-set verdict templates (``set_reason``, ``set_action``,
 #: ``guide_anchor``), filled from the analysed set, besides :data:`TEMPLATE_FIELDS`.
@@ -302,6 +304,17 @@ class VerdictTexts(_Model):
     """Texts of the one-set verdict shared by every rule."""
 
     unjudged_sign: Template
+    #: How to record a judgeable set, by input: ``camera``, ``sensor``, ``other``.
+    record_how: dict[Literal["camera", "sensor", "other"], Text] = Field(default_factory=dict)
+
+    def recording_advice(self, kind: str) -> str:
+        """The ``record_how`` text for an input kind (``keypoints``/``video`` are the
+        camera, ``imu``/``encoder``/``sensor`` a sensor), else the ``other`` text."""
+        group: Literal["camera", "sensor", "other"] = (
+            "camera" if kind in ("video", "keypoints")
+            else "sensor" if kind in ("imu", "encoder", "sensor") else "other"
+        )  # fmt: skip
+        return self.record_how.get(group) or self.record_how.get("other") or "record a whole set"
 
     @model_validator(mode="after")
     def _check(self) -> VerdictTexts:

@@ -43,6 +43,7 @@ from extensor.store._log import (
     save_result,
     source_of,
 )
+from extensor.store._sets import logged_set, logged_set_ids
 
 __all__ = [
     "CSV_COLUMNS",
@@ -66,6 +67,8 @@ __all__ = [
     "list_lifters",
     "load_history",
     "log_sets",
+    "logged_set",
+    "logged_set_ids",
     "record_recommendation",
     "resolve_db_url",
     "save_analysis",

@@ -10,6 +10,7 @@ from datetime import UTC, datetime
 from typing import Any, Literal
 
 from extensor._errors import ConfigError
+from extensor.progression import convert
 from extensor.store._db import Store
 from extensor.store._log import (
     get_profile,
@@ -17,12 +18,32 @@ from extensor.store._log import (
     session_rows,
 )
 from extensor.store._models import SessionRow
+from extensor.store._names import load_names
 
 __all__ = [
     "CSV_COLUMNS",
+    "EXPORT_FORMATS",
     "EXPORT_SCHEMA",
+    "HEVY_COLUMNS",
+    "STRONG_COLUMNS",
     "export_log",
 ]
+
+#: The layouts :func:`export_log` writes.
+EXPORT_FORMATS: tuple[str, ...] = ("csv", "json", "strong", "hevy")
+#: Strong's CSV export with its Weight Unit column (the layout extensor's import reads).
+STRONG_COLUMNS: tuple[str, ...] = (
+    "Date", "Workout Name", "Duration", "Exercise Name", "Set Order", "Weight", "Weight Unit",
+    "Reps", "Distance", "Distance Unit", "Seconds", "Notes", "Workout Notes", "RPE",
+)  # fmt: skip
+#: Hevy's CSV export (weights in the profile's unit: ``weight_kg`` or ``weight_lbs``).
+HEVY_COLUMNS: tuple[str, ...] = (
+    "title", "start_time", "end_time", "description", "exercise_title", "superset_id",
+    "exercise_notes", "set_index", "set_type", "weight_kg", "reps", "distance_km",
+    "duration_seconds", "rpe",
+)  # fmt: skip
+#: Name of the workout the exported sessions are written as.
+WORKOUT_NAME = "extensor"
 
 #: Layout id of the JSON export; bump on an incompatible change.
 EXPORT_SCHEMA = "extensor.training_log/1"
@@ -68,10 +89,54 @@ def _safe_cell(value: str | None) -> str:
     return "'" + value if value[0] in "=+-@" else value
 
 
-def export_log(store: Store, *, fmt: Literal["csv", "json"]) -> str:
-    """The whole log as CSV (one row per set, :data:`CSV_COLUMNS`) or JSON (profile,
-    sessions with sets, reps and faults, and the recommendations given)."""
+def _app_rows(sessions: Iterable[SessionRow], fmt: str, unit: str) -> str:
+    """The sets in Strong's or Hevy's CSV layout; each session is one workout at noon,
+    its sets numbered in order; the exercise name says the variant (``_names``)."""
+    names = load_names()
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    if fmt == "strong":
+        writer.writerow(STRONG_COLUMNS)
+    else:
+        weight = "weight_lbs" if unit == "lb" else "weight_kg"
+        writer.writerow([weight if c == "weight_kg" else c for c in HEVY_COLUMNS])
+    for s in sessions:
+        for k, row in enumerate(s.sets, start=1):
+            name = names.export_name(row.variant)
+            rpe = "" if row.rpe is None else f"{row.rpe:g}"
+            note = _safe_cell(row.note)
+            if fmt == "strong":
+                writer.writerow([
+                    f"{s.day.isoformat()} 12:00:00", WORKOUT_NAME, "", name, k,
+                    f"{row.load:g}", "lbs" if row.unit == "lb" else "kg", row.reps, "", "", "",
+                    note, _safe_cell(s.note), rpe,
+                ])  # fmt: skip
+            else:
+                when = f"{s.day.day} {s.day.strftime('%b %Y')}, 12:00"
+                load = round(convert(row.load, row.unit, unit), 3)
+                writer.writerow([
+                    WORKOUT_NAME, when, when, _safe_cell(s.note), name, "", note, k - 1,
+                    "normal", f"{load:g}", row.reps, "", "", rpe,
+                ])  # fmt: skip
+    return out.getvalue()
+
+
+def export_log(
+    store: Store, *, fmt: Literal["csv", "json", "strong", "hevy"], unit: str | None = None
+) -> str:
+    """The whole log as CSV (one row per set, :data:`CSV_COLUMNS`), JSON (profile,
+    sessions with sets, reps and faults, and the recommendations given), or in the CSV
+    layout of Strong (:data:`STRONG_COLUMNS`) or Hevy (:data:`HEVY_COLUMNS`, loads in
+    ``unit``, default the profile's) so that ``extensor import`` reads it back.
+
+    The app layouts keep day, load, reps, RPE, note and (through the exercise name) the
+    variant; analysis details (clean reps, faults, tempo) have no column there."""
+    if fmt not in EXPORT_FORMATS:
+        raise ConfigError(f"export format must be one of {', '.join(EXPORT_FORMATS)}, got {fmt!r}")
     sessions = session_rows(store)
+    if fmt in ("strong", "hevy"):
+        profile = get_profile(store)
+        return _app_rows(sessions, fmt, unit or (profile.unit if profile else "kg"))
     if fmt == "csv":
         out = io.StringIO()
         writer = csv.writer(out, lineterminator="\n")

@@ -43,6 +43,7 @@ from extensor.store._log import (
     get_profile,
 )
 from extensor.store._models import SetRow
+from extensor.store._names import load_names
 from extensor.store._strong import strong_row
 
 __all__ = [
@@ -74,6 +75,11 @@ class ImportReport:
     empty: int
     other: int
     days: tuple[date, ...] = ()
+    #: What was assumed, one line each: the variant each source exercise name was stored
+    #: under and why (``extensor/store/data/exercise_names.toml``, or the profile's).
+    assumed: tuple[str, ...] = ()
+    #: Sets imported per variant id.
+    variants: tuple[tuple[str, int], ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -87,6 +93,8 @@ class ImportReport:
             "empty_skipped": self.empty,
             "other_exercises": self.other,
             "days": [d.isoformat() for d in self.days],
+            "assumed": list(self.assumed),
+            "variants": dict(self.variants),
         }
 
 
@@ -121,8 +129,11 @@ def import_file(
     """Import the back-extension sets of a Strong or Hevy CSV export, idempotently.
 
     ``unit`` is the weight unit of a Strong file without a Weight Unit column (default:
-    the profile's, else kg); ``variant`` and ``goal`` are recorded on the imported sets
-    (default: the profile's). Raises InputFormatError naming file, row and column for the
+    the profile's, else kg). ``variant`` is recorded on every imported set; without it
+    each set keeps the machine its exercise name says (:func:`load_names`: "Back
+    Extension (Machine)" is the seated lever machine, "Hyperextension" the 45-degree
+    bench), else the profile's variant; :attr:`ImportReport.assumed` says which. ``goal``
+    defaults to the profile's. Raises InputFormatError naming file, row and column for the
     first malformed back-extension row, and imports nothing in that case.
     """
     path = Path(path)
@@ -146,6 +157,7 @@ def import_file(
         strong_row if detected == "strong" else hevy_row
     )
     parsed: list[ParsedRow] = []
+    names: dict[str, str] = {}  # digest -> the source's exercise name
     problems: list[str] = []
     counts = {"warmup": 0, "empty": 0, "other": 0}
     for index, record in enumerate(records):
@@ -159,12 +171,20 @@ def import_file(
             counts[status] += 1
         elif item is not None:
             parsed.append(item)
+            names[item.digest] = " ".join(record.get(name_column, "").split())
     if problems:
         more = f" (and {len(problems) - 1} more problems)" if len(problems) > 1 else ""
         raise InputFormatError(problems[0] + more + "; nothing was imported", source=path)
 
+    table = load_names()
+
+    def variant_of(p: ParsedRow) -> str:
+        return variant or table.variant_for(names[p.digest]) or profile.variant
+
     imported = 0
     days: set[date] = set()
+    stored: dict[str, int] = {}
+    by_name: dict[str, tuple[str, int]] = {}
     with store.write() as db:
         known: set[str] = set()
         digests = [p.digest for p in parsed]
@@ -188,7 +208,7 @@ def import_file(
                     SetRow(
                         session=session,
                         position=position,
-                        variant=variant or profile.variant,
+                        variant=variant_of(p),
                         goal=goal or profile.goal,
                         load=p.load,
                         unit=p.unit,
@@ -207,7 +227,20 @@ def import_file(
                 )
                 position += 1
                 imported += 1
+                v = variant_of(p)
+                stored[v] = stored.get(v, 0) + 1
+                name = names[p.digest]
+                by_name[name] = (v, by_name.get(name, (v, 0))[1] + 1)
             days.add(day)
+    assumed = []
+    for name, (v, count) in sorted(by_name.items()):
+        why = (
+            "as asked (--variant)" if variant
+            else "from the exercise name" if table.variant_for(name)
+            else "your profile's variant: the name does not say which machine"
+        )  # fmt: skip
+        sets_word = "set" if count == 1 else "sets"
+        assumed.append(f"{name!r} ({count} {sets_word}) -> {v}, {why}")
     return ImportReport(
         path=str(path),
         format=detected,
@@ -219,4 +252,6 @@ def import_file(
         empty=counts["empty"],
         other=counts["other"],
         days=tuple(sorted(days)),
+        assumed=tuple(assumed),
+        variants=tuple(sorted(stored.items())),
     )

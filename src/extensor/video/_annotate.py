@@ -23,7 +23,7 @@ partial video is never left looking complete.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
@@ -257,8 +257,12 @@ def write_annotated_video(
     fps: float | None = None,
     min_confidence: float | None = None,
     exercise: Exercise | None = None,
+    progress: Callable[[int, int | None], None] | None = None,
 ) -> Path:
     """Draw ``keypoints`` and ``overlay`` on every frame of ``src_path``; write ``out_path``.
+
+    ``progress(done, total)`` is called after each frame written (``total`` as the
+    container announces it, None when unknown).
 
     The output has the source's frames (rotated upright, so a portrait clip stays
     portrait) at its nominal frame rate, encoded as H.264 in MP4 (see
@@ -290,6 +294,8 @@ def write_annotated_video(
             draw_frame(cv2, image, frame.time, points.at(frame.time), overlay, labels)
             writer.write(image)
             written += 1
+            if progress is not None:
+                progress(written, info.frame_count or None)
         if written == 0:
             raise InputFormatError("no frame to write", source=src_path)
     return out

@@ -127,10 +127,21 @@ def create_app(settings: Settings | None = None, options: WebOptions | None = No
     app.mount("/static", StaticFiles(packages=[("extensor.web", "static")]), name="static")
     _add_error_handlers(app)
 
-    from extensor.web import _live, _routes_api, _routes_pages
+    from extensor.web import (
+        _live,
+        _routes_api,
+        _routes_compare,
+        _routes_log,
+        _routes_media,
+        _routes_pages,
+    )
 
     app.include_router(_routes_api.router)
     app.include_router(_routes_pages.router)
+    app.include_router(_routes_compare.router)
+    app.include_router(_routes_media.router)
+    app.include_router(_routes_log.router)
+    app.include_router(_live.router)
     choices = _openapi_choices(state.exercise)
 
     def openapi() -> dict[str, Any]:
@@ -139,7 +150,6 @@ def create_app(settings: Settings | None = None, options: WebOptions | None = No
         return app.openapi_schema
 
     app.openapi = openapi  # type: ignore[method-assign]
-    app.include_router(_live.router)
     return app
 
 

@@ -13,7 +13,7 @@ from fastapi import Depends, HTTPException, Request
 from extensor._errors import ExtensorError
 from extensor._private import PRIVATE_DIR_MODE
 from extensor.web._db import new_job_id
-from extensor.web._jobs import QueueFullError
+from extensor.web._jobs import QueueFullError, write_job_options
 from extensor.web._security import CSRF_FIELD, CSRF_HEADER, Identity, csrf_valid, origin_allowed
 from extensor.web._state import AppState, get_state, identity_of, sid_of
 from extensor.web._uploads import UploadedFile, UploadRejectedError, classify, receive_upload
@@ -29,6 +29,10 @@ __all__ = [
 
 #: Largest RPE accepted (the scale's top).
 MAX_RPE = 10.0
+#: Largest angle zero accepted (deg): a multi-turn encoder reads a few turns at most.
+MAX_ANGLE_ZERO_DEG = 3600.0
+#: Frame rates accepted for a file without timestamps (Hz): a slow sensor to a fast encoder.
+MIN_FPS, MAX_FPS = 1.0, 2000.0
 
 
 def _me(request: Request) -> Identity:
@@ -153,17 +157,64 @@ def _options_from(st: AppState, fields: dict[str, str], identity: Identity) -> d
     goal = fields.get("goal", profile.goal if stored else st.settings.goal)
     variant = fields.get("variant", profile.variant if stored else st.settings.variant)
     ex = st.exercise
-    if goal not in ex.goals:
-        raise UploadRejectedError(422, f"goal must be one of {', '.join(ex.goals)}, got {goal!r}")
-    if variant not in ex.variants:
+    try:  # any case and hyphen/space spelling; the error names the closest id
+        goal = ex.goal(goal).id
+    except ExtensorError:
+        raise UploadRejectedError(
+            422, f"goal must be one of {', '.join(ex.goals)}, got {goal!r}"
+        ) from None
+    try:
+        variant = ex.variant(variant).id
+    except ExtensorError:
         raise UploadRejectedError(
             422, f"variant must be one of {', '.join(ex.variants)}, got {variant!r}"
-        )
+        ) from None
     try:
         log = _log_request(st, fields, identity)
     except ExtensorError as err:
         raise UploadRejectedError(422, err.message) from None
-    return {"goal": goal, "variant": variant, "log": log}
+    return {"goal": goal, "variant": variant, "log": log, **recording_options(fields)}
+
+
+def _number_field(fields: dict[str, str], name: str, low: float, high: float) -> float | None:
+    text = _field(fields, name)
+    if text is None:
+        return None
+    try:
+        value = float(text)
+    except ValueError:
+        value = math.nan
+    if not (math.isfinite(value) and low <= value <= high):
+        raise UploadRejectedError(
+            422, f"{name} must be a number from {low:g} to {high:g}, got {text!r}"
+        )
+    return value
+
+
+def recording_options(fields: dict[str, str]) -> dict[str, Any]:
+    """The reading options of an upload (``angle_zero``, ``fps``) and whether the
+    annotated video is wanted, validated (the same options as ``extensor analyze``)."""
+    read: dict[str, Any] = {}
+    zero = _number_field(fields, "angle_zero", -MAX_ANGLE_ZERO_DEG, MAX_ANGLE_ZERO_DEG)
+    if zero is not None:
+        read["angle_zero"] = zero
+    fps = _number_field(fields, "fps", MIN_FPS, MAX_FPS)
+    if fps is not None:
+        read["fps"] = fps
+    return {"read_options": read, "annotated": _field(fields, "annotated") is not None}
+
+
+def check_recording_options(kind: str, opts: dict[str, Any]) -> None:
+    """Refuse options that do not apply to the upload's detected type (422)."""
+    read = opts.get("read_options") or {}
+    if "angle_zero" in read and kind != "encoder":
+        raise UploadRejectedError(
+            422, f"angle_zero applies to an encoder recording, got a {kind} file"
+        )
+    if "fps" in read and kind == "video":
+        raise UploadRejectedError(422, "fps applies to a file without timestamps, not a video")
+    if opts.get("annotated") and kind != "video":
+        raise UploadRejectedError(422, f"the annotated video needs a video, got a {kind} file")
 
 
 async def accept_upload(request: Request, identity: Identity) -> dict[str, Any]:
@@ -205,6 +256,8 @@ async def accept_upload(request: Request, identity: Identity) -> dict[str, Any]:
             classify, upload, max_inflated=st.options.max_file_bytes
         )
         opts = await asyncio.to_thread(_options_from, st, upload.fields, identity)
+        check_recording_options(kind, opts)
+        await asyncio.to_thread(write_job_options, job_dir, opts)
         await asyncio.to_thread(
             st.db.create_job, job_id=job_id, owner=identity.user_id,
             display_name=upload.display_name, input_type=kind, input_file=path.name,

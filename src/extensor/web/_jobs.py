@@ -47,13 +47,18 @@ from extensor.store import Store
 from extensor.web._db import WebDB
 
 __all__ = [
+    "ANNOTATED_STEM",
     "JOB_FILES",
+    "JOB_OPTIONS",
     "JobManager",
     "JobSpec",
     "QueueFullError",
+    "annotated_file",
+    "read_job_options",
     "run_job",
     "stage_progress",
     "worker_init",
+    "write_job_options",
 ]
 
 logger = logging.getLogger("extensor.web")
@@ -71,10 +76,13 @@ JOB_FILES = {
 _STAGES: dict[str, tuple[float, str]] = {
     "reading": (0.05, "reading the recording"),
     "analysing": (0.80, "finding reps, phases and faults"),
-    "logging": (0.84, "adding the set to the training log"),
-    "coaching": (0.88, "choosing cues and the load verdict"),
-    "report": (0.92, "writing the report"),
+    "logging": (0.82, "adding the set to the training log"),
+    "coaching": (0.84, "choosing cues and the load verdict"),
+    "annotating": (0.85, "writing the annotated video"),
+    "key_frames": (0.93, "drawing the key frames of the report"),
+    "report": (0.96, "writing the report"),
 }
+_STAGE_ORDER = tuple(_STAGES)
 #: Least time between two progress writes from a video job (s): the page polls about
 #: once a second, so more would only add database writes.
 PROGRESS_INTERVAL_S = 0.5
@@ -115,6 +123,46 @@ class JobSpec:
     keep_upload: bool = False
     store_url: str | None = None
     log: dict[str, Any] | None = None
+    read_options: dict[str, Any] | None = None
+    annotated: bool = False
+
+
+#: The upload's reading options (angle zero, frame rate) and the annotated-video wish,
+#: kept in the job folder so a job re-queued after a restart reads them again.
+JOB_OPTIONS = "options.json"
+#: The annotated video's file name without suffix (the writer picks the container).
+ANNOTATED_STEM = "annotated"
+#: The container asked for; the video layer picks a browser-playable codec for it.
+ANNOTATED_SUFFIX = ".mp4"
+
+
+def write_job_options(job_dir: Path, opts: dict[str, Any]) -> None:
+    """Save the reading options of an upload in its job folder (no file when none)."""
+    if not opts.get("read_options") and not opts.get("annotated"):
+        return
+    data = {
+        "read_options": opts.get("read_options") or {},
+        "annotated": bool(opts.get("annotated")),
+    }
+    atomic_write(job_dir / JOB_OPTIONS, json.dumps(data) + "\n")
+
+
+def read_job_options(job_dir: Path) -> dict[str, Any]:
+    """The options :func:`write_job_options` saved (none for an older job)."""
+    path = job_dir / JOB_OPTIONS
+    if not path.is_file():
+        return {"read_options": {}, "annotated": False}
+    data = json.loads(path.read_text(encoding="utf-8"))
+    return {
+        "read_options": dict(data.get("read_options") or {}),
+        "annotated": bool(data.get("annotated")),
+    }
+
+
+def annotated_file(job_dir: Path) -> Path | None:
+    """The job's annotated video, whatever its suffix, or None."""
+    found = sorted(job_dir.glob(ANNOTATED_STEM + ".*"))
+    return found[0] if found else None
 
 
 def _public_error(err: BaseException, spec: JobSpec) -> str:
@@ -159,7 +207,11 @@ def run_job(spec: JobSpec) -> str:
         return "failed"
     finally:
         if not spec.keep_upload:
-            Path(spec.input_path).unlink(missing_ok=True)
+            upload = Path(spec.input_path)
+            if upload.is_dir():  # an OpenPose zip unpacked into a folder of frames
+                shutil.rmtree(upload, ignore_errors=True)
+            else:
+                upload.unlink(missing_ok=True)
     db.update_job(
         spec.job_id, state="done", progress=1.0, stage="done", summary=summary,
         logged_set_id=set_id, finished_at=time.time(),
@@ -186,7 +238,9 @@ def _analyse(spec: JobSpec, db: WebDB) -> tuple[dict[str, Any], int | None]:
         done = analyze_and_coach(
             Path(spec.input_path), goal=spec.goal, variant=spec.variant, exercise=exercise,
             input_type=spec.input_type, source_name=spec.display_name,
+            read_options=spec.read_options or None,
             report=job_dir / JOB_FILES["report"], log=entry, store=store, progress=progress,
+            annotated=job_dir / (ANNOTATED_STEM + ANNOTATED_SUFFIX) if spec.annotated else None,
         )  # fmt: skip
     _write_json(job_dir / JOB_FILES["analysis"], done.to_dict())
     result, coaching = done.result, done.coaching
@@ -212,20 +266,29 @@ def _progress(spec: JobSpec, db: WebDB) -> ProgressFn:
     last = [0.0]
 
     def report(stage: str, done: int | None, total: int | None) -> None:
-        if done is None or total is None:
+        if done is None:
             if stage != "reading":
                 fraction, text = _STAGES[stage]
                 db.update_job(spec.job_id, progress=fraction, stage=text)
             return
         now = time.monotonic()
-        if now - last[0] < PROGRESS_INTERVAL_S and done < total:
+        if now - last[0] < PROGRESS_INTERVAL_S and (total is None or done < total):
             return
         last[0] = now
-        share = min(1.0, done / total) if total > 0 else 0.0
+        share = min(1.0, done / total) if total else 0.0
+        if stage == "reading":
+            db.update_job(
+                spec.job_id,
+                progress=round(lo + (hi - lo) * share, 4),
+                stage=f"finding the lifter in the video: frame {done} of about {total}",
+            )
+            return
+        start, text = _STAGES[stage]
+        k = _STAGE_ORDER.index(stage) + 1
+        span = (_STAGES[_STAGE_ORDER[k]][0] if k < len(_STAGE_ORDER) else 1.0) - start
+        of = "" if not total else f" of about {total}" if stage == "annotating" else f" of {total}"
         db.update_job(
-            spec.job_id,
-            progress=round(lo + (hi - lo) * share, 4),
-            stage=f"finding the lifter in the video: frame {done} of about {total}",
+            spec.job_id, progress=round(start + span * share, 4), stage=f"{text}: {done}{of}"
         )
 
     return report
@@ -361,7 +424,11 @@ class JobManager:
             spec.job_id, state="failed", stage="failed", error=message, finished_at=time.time()
         )
         if not spec.keep_upload:
-            Path(spec.input_path).unlink(missing_ok=True)
+            upload = Path(spec.input_path)
+            if upload.is_dir():  # an OpenPose zip unpacked into a folder of frames
+                shutil.rmtree(upload, ignore_errors=True)
+            else:
+                upload.unlink(missing_ok=True)
 
 
 def _shutdown(executor: concurrent.futures.Executor) -> None:

@@ -126,6 +126,10 @@ def error_statuses(method: str, path: str, *, has_body: bool, has_params: bool) 
         codes |= {413, 415, 422, 503}
     if path == "/api/login":
         codes |= {429, 503}
+    if path == "/api/compare":  # a side names a set or a job that is not there
+        codes.add(404)
+    if path == "/api/log/import":  # the file is judged by its content
+        codes |= {413, 415, 422}
     return sorted(codes)
 
 

@@ -75,9 +75,10 @@ class LoginIn(BaseModel):
 
 
 class UserIn(BaseModel):
-    """A new account: the same name and password rules as ``extensor serve --add-user``."""
+    """A new account: the same name and password rules as ``extensor serve --add-user``
+    (strict: ``is_admin`` must be a JSON boolean, never a number that reads as one)."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", strict=True)
     name: str = Field(pattern=NAME_PATTERN.pattern, description="2-32 letters, digits, . - _")
     password: str = Field(min_length=MIN_PASSWORD_LENGTH, max_length=1024)
     is_admin: bool = False

@@ -156,7 +156,14 @@ def job_page(job_id: str, request: Request, st: State, who: Me) -> Response:
         path = st.jobs_dir / job_id / "analysis.json"
         if path.is_file():
             analysis = json.loads(path.read_text(encoding="utf-8"))
-    return render(request, "job.html", identity=who, job=job, analysis=analysis)
+    from extensor.coach import NUMBER_HELP
+    from extensor.web._jobs import annotated_file
+
+    video = annotated_file(st.jobs_dir / job_id) if job["state"] == "done" else None
+    return render(
+        request, "job.html", identity=who, job=job, analysis=analysis,
+        annotated=video is not None, number_help=NUMBER_HELP,
+    )  # fmt: skip
 
 
 @router.get("/jobs/{job_id}/report.html")
@@ -203,7 +210,10 @@ def _history_context(st: AppState, who: Identity, last: int) -> dict[str, Any]:
         for s in reversed(summaries)
     ]
     chart = Markup(history_svg(summaries, unit=unit)) if summaries else None
+    from extensor.app import quality_trend
+
     return {
+        "quality": quality_trend(summaries),
         "data": data,
         "rows": rows,
         "chart": chart,

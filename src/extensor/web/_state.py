@@ -20,7 +20,7 @@ from extensor._config import Settings
 from extensor._version import __version__
 from extensor.knowledge import Exercise
 from extensor.web._db import LOCAL_USER_ID, WebDB
-from extensor.web._jobs import JobManager, JobSpec
+from extensor.web._jobs import JobManager, JobSpec, read_job_options
 from extensor.web._options import WebOptions
 from extensor.web._pairing import Pairing
 from extensor.web._security import (
@@ -119,6 +119,7 @@ class AppState:
             keep_upload=self.options.keep_uploads,
             store_url=self.store_url(owner) if log is not None else None,
             log=log,
+            **read_job_options(job_dir),
         )
 
 

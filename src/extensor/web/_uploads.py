@@ -34,6 +34,7 @@ from starlette.requests import Request
 
 from extensor._errors import ExtensorError
 from extensor.io import detect_input_type, member_problem
+from extensor.web._openpose_zip import OpenPoseZipError, is_openpose_zip, unpack_openpose_zip
 
 __all__ = [
     "FILE_FIELD",
@@ -344,6 +345,14 @@ def classify(upload: UploadedFile, *, max_inflated: int) -> tuple[str, Path]:
     with src.open("rb") as fh:
         head = fh.read(8)
     if head.startswith(b"PK\x03\x04"):
+        if is_openpose_zip(src):  # per-frame OpenPose JSON files -> a folder of frames
+            try:
+                folder = unpack_openpose_zip(src, src.with_name("openpose"))
+            except OpenPoseZipError as err:
+                raise UploadRejectedError(413, str(err)) from None
+            finally:
+                src.unlink(missing_ok=True)
+            return "openpose", folder
         problem = _zip_problem(src, max_inflated=max_inflated)
         if problem is not None:
             raise UploadRejectedError(415, problem)
