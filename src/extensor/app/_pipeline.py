@@ -24,6 +24,7 @@ from typing import Any
 
 from extensor._analysis import AnalysisRun, run_analysis
 from extensor._errors import ConfigError, ExtensorError
+from extensor._files import json_safe
 from extensor.coach import (
     KEY_FRAME_WIDTH_PX,
     Coaching,
@@ -99,10 +100,11 @@ class CoachedSet:
 
 
 def analysis_document(result: SetAnalysis, coaching: Coaching) -> dict[str, Any]:
-    """The analysis export with the coaching under ``"coaching"`` (``docs/coaching.md``)."""
+    """The analysis export with the coaching under ``"coaching"`` (``docs/coaching.md``);
+    a number without a value (NaN, infinite) is ``None``, so the document is strict JSON."""
     data = result.to_dict()
     data["coaching"] = coaching.to_dict()
-    return data
+    return dict(json_safe(data))
 
 
 def _noop(stage: str, done: int | None, total: int | None) -> None:

@@ -6,7 +6,6 @@ Exit codes: 0 ok, 1 input or processing error (one line on stderr naming the cau
 
 from __future__ import annotations
 
-import json
 import sys
 from typing import Any
 
@@ -15,6 +14,7 @@ from rich.console import Console
 from rich.markup import escape
 
 from extensor._errors import ExtensorError
+from extensor._files import strict_json
 
 __all__ = ["app", "console", "err_console", "fail", "print_json"]
 
@@ -37,4 +37,4 @@ def fail(err: ExtensorError | str) -> typer.Exit:
 
 def print_json(data: Any) -> None:
     """Write ``data`` as indented JSON to stdout (no Rich markup)."""
-    sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False, default=str) + "\n")
+    sys.stdout.write(strict_json(data, default=str) + "\n")

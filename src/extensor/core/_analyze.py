@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 
 from extensor._errors import EmptyInputError
-from extensor.core._filters import bridge_gaps, despike, find_gaps, local_slope, smooth
+from extensor.core._filters import Gap, bridge_gaps, despike, find_gaps, local_slope, smooth
 from extensor.core._params import AnalysisParams, SegmentationParams, VelocityLossParams
 from extensor.core._phases import reps_from_turns
 from extensor.core._results import Fault, Notice, Rep, SetAnalysis, SetMetrics
@@ -68,20 +68,43 @@ def observable_mistakes(
     return sorted(judged), sorted(blind)
 
 
-def _segments(t: FloatArray, x: FloatArray, max_gap: float) -> tuple[list[slice], list[Notice]]:
+def _segments(
+    t: FloatArray, x: FloatArray, max_gap: float, min_stretch_s: float
+) -> tuple[list[slice], list[Notice]]:
     gaps = find_gaps(t, x, min_gap_s=max_gap)
-    notices = [
-        Notice(
-            "gap",
-            f"no usable data for {g.duration:.1f} s from {g.start:.1f} s; reps across it are not counted",
-        )
-        for g in gaps
-    ]
+    return _gap_slices(t, gaps), _gap_notices(gaps, min_stretch_s)
+
+
+def _gap_notices(gaps: Sequence[Gap], min_stretch_s: float) -> list[Notice]:
+    """One ``gap`` notice per contiguous gap: gaps whose data between them is shorter than
+    ``min_stretch_s`` (too short to hold a rep) are one gap with a few stray samples."""
+    groups: list[list[Gap]] = []
+    for g in gaps:
+        if groups and g.start - groups[-1][-1].end < min_stretch_s:
+            groups[-1].append(g)
+        else:
+            groups.append([g])
+    notices = []
+    for group in groups:
+        first, last = group[0], group[-1]
+        if len(group) == 1:
+            text = f"no usable data for {first.duration:.1f} s from {first.start:.1f} s"
+        else:
+            missing = sum(g.duration for g in group)
+            text = (
+                f"no usable data for {missing:.1f} s of the {last.end - first.start:.1f} s"
+                f" from {first.start:.1f} s ({len(group)} gaps with only stray samples between)"
+            )
+        notices.append(Notice("gap", f"{text}; reps across it are not counted"))
+    return notices
+
+
+def _gap_slices(t: FloatArray, gaps: Sequence[Gap]) -> list[slice]:
     bounds = [0]
     for g in gaps:
         bounds += [int(np.searchsorted(t, g.start, side="right")), int(np.searchsorted(t, g.end))]
     bounds.append(t.size)
-    return [slice(bounds[k], bounds[k + 1]) for k in range(0, len(bounds), 2)], notices
+    return [slice(bounds[k], bounds[k + 1]) for k in range(0, len(bounds), 2)]
 
 
 def filter_stretch(
@@ -118,7 +141,7 @@ def analyze_motion(ts: TimeSeries, /, *, params: AnalysisParams) -> SetAnalysis:
     missing_share = 1.0 - float(finite.mean())
     if missing_share > seg.max_unusable_share:
         notices.append(Notice("low_confidence", f"{missing_share:.0%} of samples were unusable"))
-    slices, gap_notices = _segments(t, x_raw, seg.max_bridged_gap_s)
+    slices, gap_notices = _segments(t, x_raw, seg.max_bridged_gap_s, seg.min_rep_duration_s)
     notices += gap_notices
     reps: list[Rep] = []
     for sl in slices:

@@ -32,11 +32,13 @@ from extensor.io._mediapipe_csv import MediaPipeCsvAdapter
 from extensor.io._openpose import OpenPoseAdapter
 from extensor.io._sensor_files import EncoderAdapter, ImuAdapter
 from extensor.io._suffixes import IMAGE_SUFFIXES, VIDEO_SUFFIXES
+from extensor.io._tables import DEFAULT_MAX_INPUT_BYTES
 
 __all__ = [
     "ADAPTERS",
     "CHANNEL_SPECS",
     "COCO_17",
+    "DEFAULT_MAX_INPUT_BYTES",
     "IMAGE_SUFFIXES",
     "MEDIAPIPE_33",
     "OPENPOSE_BODY_25",
