@@ -15,10 +15,12 @@ from typing import Any
 
 from extensor._errors import ConfigError, InputFormatError
 from extensor.core import (
+    STANDARD_GRAVITY,
     AnalysisParams,
     ConfidenceCurve,
     SegmentationParams,
     SetAnalysis,
+    SignalQualityParams,
     TempoTarget,
     TimeSeries,
     VelocityLossParams,
@@ -92,6 +94,17 @@ def analysis_params(exercise: Exercise, *, variant: str, goal: str) -> AnalysisP
         ),
         velocity_loss=VelocityLossParams(
             reps=int(a("velocity_loss_reps")), min_reps=int(a("min_velocity_loss_reps"))
+        ),
+        signal_quality=SignalQualityParams(
+            max_rep_frequency_hz=a("signal_max_rep_frequency_hz"),
+            min_rep_band_enrichment=a("signal_min_rep_band_enrichment"),
+            max_roughness=a("signal_max_roughness"),
+            min_samples=int(a("signal_min_samples")),
+            smoothing_window_s=a("signal_smoothing_window_s"),
+            gravity_range_m_s2=(
+                a("signal_min_gravity") * STANDARD_GRAVITY,
+                a("signal_max_gravity") * STANDARD_GRAVITY,
+            ),
         ),
         goal=goal,
         variant=variant,

@@ -27,6 +27,7 @@ from extensor.core._params import (
     TempoTarget,
     VelocityLossParams,
 )
+from extensor.core._signal_quality import SignalQualityParams
 from extensor.core._results import (
     PHASES,
     SCHEMA_VERSION,
@@ -75,6 +76,7 @@ __all__ = [
     "RepSpec",
     "RepTruth",
     "SegmentationParams",
+    "SignalQualityParams",
     "SetAnalysis",
     "SetMetrics",
     "SyntheticSet",

@@ -19,6 +19,7 @@ from extensor.core._params import AnalysisParams, SegmentationParams, VelocityLo
 from extensor.core._phases import reps_from_turns
 from extensor.core._results import Fault, Notice, Rep, SetAnalysis, SetMetrics
 from extensor.core._segment import find_turning_points
+from extensor.core._signal_quality import gravity_problem, signal_problems
 from extensor.core._timeseries import FloatArray, TimeSeries
 from extensor.core.mistakes import MISTAKES
 
@@ -107,6 +108,17 @@ def _gap_slices(t: FloatArray, gaps: Sequence[Gap]) -> list[slice]:
     return [slice(bounds[k], bounds[k + 1]) for k in range(0, len(bounds), 2)]
 
 
+def _signal_check(ts: TimeSeries, params: AnalysisParams) -> list[Notice]:
+    """Notices saying why the signal cannot hold reps (noise, no gravity); empty when fine."""
+    quality = params.signal_quality
+    if quality is None:
+        return []
+    gravity = ts.info.get("acc_median_magnitude_m_s2")
+    return gravity_problem(gravity, params=quality) or signal_problems(
+        ts.time, ts.channel("extension"), params=quality
+    )
+
+
 def filter_stretch(
     t: FloatArray, x: FloatArray, seg: SegmentationParams
 ) -> tuple[FloatArray, FloatArray]:
@@ -143,8 +155,10 @@ def analyze_motion(ts: TimeSeries, /, *, params: AnalysisParams) -> SetAnalysis:
         notices.append(Notice("low_confidence", f"{missing_share:.0%} of samples were unusable"))
     slices, gap_notices = _segments(t, x_raw, seg.max_bridged_gap_s, seg.min_rep_duration_s)
     notices += gap_notices
+    implausible = _signal_check(ts, params)
+    notices += implausible
     reps: list[Rep] = []
-    for sl in slices:
+    for sl in [] if implausible else slices:
         ts_t, xs = t[sl], x_raw[sl]
         if np.isfinite(xs).sum() < 3 or ts_t[-1] - ts_t[0] < seg.min_rep_duration_s:
             continue
@@ -217,6 +231,7 @@ def finalize_analysis(
     partial = {f.rep for f in faults if MISTAKES[f.id].marks_partial}
     final = [replace(r, partial=r.number in partial) for r in numbered]
     out = list(notices)
+    already_explained = any(n.code in _NO_REP_REASONS for n in out)
     if not final and spread_deg < seg.min_rep_range_deg:
         out.append(
             Notice(
@@ -224,7 +239,7 @@ def finalize_analysis(
                 f"the trunk angle varies by only {spread_deg:.1f} deg: no rep to count",
             )
         )
-    elif not final:
+    elif not final and not already_explained:
         out.append(Notice("no_reps", "movement was found, but nothing shaped like a full rep"))
     already = {n.code for n in out}
     if (
@@ -261,6 +276,9 @@ def finalize_analysis(
         info=info,
     )
 
+
+#: Notice codes that already say why a set has no rep (no extra ``no_reps`` notice).
+_NO_REP_REASONS = ("noise", "no_gravity")
 
 _INFO_KEYS = (
     "side", "front_cue", "neutral_reference", "rotation_axis_sensor_frame", "rotation_axis_share",

@@ -352,6 +352,7 @@ def imu_to_motion(
         "neutral_known": False,
         "rotation_axis_sensor_frame": [round(float(a), 4) for a in axis],
         "rotation_axis_share": round(share, 3),
+        "acc_median_magnitude_m_s2": float(np.median(np.linalg.norm(acc, axis=1))),
         "notices": notices,
     }
     return TimeSeries(t, {"extension": angle}, units={"extension": "deg"}, info=info)
