@@ -31,6 +31,7 @@ from extensor.coach import (
     KeyFrame,
     ReportFiles,
     coach_set,
+    guide_path_for,
     overlay_from_run,
 )
 from extensor.coach import key_frames as _video_key_frames
@@ -93,6 +94,18 @@ class CoachedSet:
     @property
     def result(self) -> SetAnalysis:
         return self.run.result
+
+    @property
+    def files(self) -> tuple[Path, ...]:
+        """Every file written for this set (report, guide, annotated video, pose trace)."""
+        report = (self.report.report, self.report.guide) if self.report is not None else ()
+        return tuple(p for p in (*report, self.annotated, self.keypoints) if p is not None)
+
+    def discard_files(self) -> None:
+        """Remove :attr:`files`: a caller whose own step failed (writing the JSON) undoes
+        the run, so no output of a failed run is left behind."""
+        for path in self.files:
+            path.unlink(missing_ok=True)
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON document (``analyze --json``, the web job's ``analysis.json``)."""
@@ -191,6 +204,39 @@ def analyze_and_coach(
         today=day, pain=log.pain if log is not None else False,
     )  # fmt: skip
 
+    # The outputs are one transaction: what this run created is removed if a later
+    # step fails, so a failed run leaves no report without its JSON, no half set of files.
+    targets = [keypoints, annotated, report, None if report is None else guide_path_for(report)]
+    created = [p for p in targets if p is not None and not p.exists()]
+    try:
+        files, warnings = _write_outputs(
+            run, coaching, ex, path=path, kind=kind, say=say, report=report,
+            key_frames=key_frames, annotated=annotated, keypoints=keypoints,
+        )  # fmt: skip
+    except BaseException:
+        for p in created:
+            p.unlink(missing_ok=True)
+        raise
+    return CoachedSet(
+        run=run, coaching=coaching, input_type=kind, report=files, annotated=annotated,
+        keypoints=keypoints, logged=logged, warnings=tuple(warnings),
+    )  # fmt: skip
+
+
+def _write_outputs(
+    run: AnalysisRun,
+    coaching: Coaching,
+    ex: Exercise,
+    *,
+    path: Path | None,
+    kind: str | None,
+    say: ProgressFn,
+    report: Path | None,
+    key_frames: bool,
+    annotated: Path | None,
+    keypoints: Path | None,
+) -> tuple[ReportFiles | None, list[str]]:
+    """Write the pose trace, the annotated video and the report asked for."""
     if keypoints is not None:
         try:
             write_extensor_csv(run.recording, keypoints)
@@ -220,7 +266,4 @@ def analyze_and_coach(
             )
         except ExtensorError as err:
             raise _writing("the report", err) from None
-    return CoachedSet(
-        run=run, coaching=coaching, input_type=kind, report=files, annotated=annotated,
-        keypoints=keypoints, logged=logged, warnings=tuple(warnings),
-    )  # fmt: skip
+    return files, warnings

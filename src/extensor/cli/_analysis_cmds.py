@@ -327,7 +327,11 @@ def analyze(
     if not to_stdout:
         print_analysis(result, coaching=coaching, quiet=quiet)
     if json_out and not to_stdout:
-        _write_json(Path(json_out), done.to_dict())
+        try:
+            _write_json(Path(json_out), done.to_dict())
+        except BaseException:
+            done.discard_files()  # a failed run leaves none of its files behind
+            raise
         if not quiet:
             console.print(f"JSON written to {json_out}")
     say = (err_console if to_stdout else console).print

@@ -27,7 +27,6 @@ from extensor.core._params import (
     TempoTarget,
     VelocityLossParams,
 )
-from extensor.core._signal_quality import SignalQualityParams
 from extensor.core._results import (
     PHASES,
     SCHEMA_VERSION,
@@ -40,6 +39,7 @@ from extensor.core._results import (
     rep_events,
     rep_extremes,
 )
+from extensor.core._signal_quality import SignalQualityParams
 from extensor.core._synthetic import RepSpec, RepTruth, SyntheticSet, make_rep, synthetic_set
 from extensor.core._timeseries import Event, FloatArray, TimeSeries, validate_time
 from extensor.core.mistakes import (
@@ -76,9 +76,9 @@ __all__ = [
     "RepSpec",
     "RepTruth",
     "SegmentationParams",
-    "SignalQualityParams",
     "SetAnalysis",
     "SetMetrics",
+    "SignalQualityParams",
     "SyntheticSet",
     "TempoTarget",
     "TimeSeries",
