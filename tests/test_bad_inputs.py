@@ -23,7 +23,6 @@ from extensor.cli import app
 from extensor.core import RepSpec, synthetic_set
 from extensor.io import write_extensor_csv
 
-
 GOAL = {"goal": "hypertrophy", "variant": "45_degree_bench"}
 U4 = (
     Path(__file__).resolve().parents[2]
@@ -141,7 +140,7 @@ ERROR_CASES: dict[str, tuple[Callable[[Path], Path], str]] = {
     "imu one cell 1e308": (
         lambda d: _imu(
             d / "imu.csv", np.r_[np.full((99, 3), 9.0), [[1e308, 0, 0]]], np.zeros((100, 3))
-        ),  # fmt: skip
+        ),
         r"channel 'acc' must stay within \+-1961.33 m/s\^2 .* at sample 100",
     ),
     "imu gyroscope beyond 4000 deg/s": (
@@ -174,7 +173,7 @@ ERROR_CASES: dict[str, tuple[Callable[[Path], Path], str]] = {
                     for i in range(5)
                 ]
             ),
-        ),  # fmt: skip
+        ),
         r"coordinates must stay within",
     ),
     "openpose folder with a truncated frame": (
@@ -387,7 +386,7 @@ ZERO_REP_CASES: dict[str, tuple[Callable[[Path], Path], str]] = {
             d / "imu.csv",
             np.zeros((1500, 3)),
             np.random.default_rng(RNG_SEED).normal(0, 0.3, (1500, 3)),
-        ),  # fmt: skip
+        ),
         "no_gravity",
     ),
     "constant encoder": (lambda d: _encoder(d / "enc.csv", np.full(600, 12.0)), "no_movement"),

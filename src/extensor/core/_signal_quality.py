@@ -13,6 +13,10 @@ needed to call a signal noise:
 * ``roughness``: RMS of the angle minus its smoothed self, over the smoothed angle's
   spread (5th to 95th percentile). Real footage gives under 0.05; noise 0.15 and more.
 
+A signal is noise when its enrichment is below ``min_rep_band_enrichment`` and its
+roughness above ``max_roughness`` scaled by how far below (``enrichment /
+min_rep_band_enrichment``): the less rep-band power, the less jitter it takes.
+
 An IMU must also sense gravity: an accelerometer whose median magnitude is far from
 1 g is not worn by a person on Earth (an all-zero column, a unit mix-up).
 
@@ -87,14 +91,15 @@ def signal_problems(t: FloatArray, x: FloatArray, *, params: SignalQualityParams
     if measures is None:
         return []
     enrichment, roughness = measures
-    if enrichment < params.min_rep_band_enrichment and roughness > params.max_roughness:
+    ratio = enrichment / params.min_rep_band_enrichment
+    if ratio < 1.0 and roughness > params.max_roughness * ratio:
         return [
             Notice(
                 "noise",
                 f"the signal looks like noise, not reps: {enrichment:.1f}x the rep-band"
                 f" (below {params.max_rep_frequency_hz:g} Hz) power of white noise (a set"
                 f" gives over {params.min_rep_band_enrichment:g}x) and jitter of"
-                f" {roughness:.0%} of its range (a set stays under {params.max_roughness:.0%});"
+                f" {roughness:.0%} of its range (a set stays under {params.max_roughness * ratio:.0%});"
                 " no rep is counted",
             )
         ]
