@@ -26,6 +26,7 @@ import math
 import random
 import tempfile
 import time
+import traceback
 import tracemalloc
 import warnings
 from collections.abc import Callable
@@ -181,10 +182,17 @@ def run_case(path: Path, *, noise_only: bool) -> str:
     return "reps" if doc["reps"] else "zero"
 
 
+def _keep(path: Path, folder: Path | None) -> None:
+    if folder is not None:
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / path.name).write_bytes(path.read_bytes())
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--cases", type=int, default=1000)
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--keep", type=Path, help="copy every failing input into this folder")
     args = parser.parse_args()
     rnd = random.Random(args.seed)
     counts = dict.fromkeys(("tried", "error", "zero", "reps", "traceback", "made_up"), 0)
@@ -211,11 +219,17 @@ def main() -> None:
             try:
                 counts[run_case(path, noise_only=noise_only)] += 1
             except AssertionError as err:
+                _keep(path, args.keep)
                 counts["made_up"] += 1
                 failures.append(f"{kind} case {k}: {err}")
             except Exception as err:  # noqa: BLE001 - counting what escapes is the point
+                _keep(path, args.keep)
                 counts["traceback"] += 1
-                failures.append(f"{kind} case {k}: {type(err).__name__}: {err}")
+                where = traceback.extract_tb(err.__traceback__)[-1]
+                failures.append(
+                    f"{kind} case {k}: {type(err).__name__}: {err}"
+                    f" ({Path(where.filename).name}:{where.lineno})"
+                )
             finally:
                 peak = tracemalloc.get_traced_memory()[1]
                 tracemalloc.stop()

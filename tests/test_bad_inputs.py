@@ -137,6 +137,10 @@ ERROR_CASES: dict[str, tuple[Callable[[Path], Path], str]] = {
         lambda d: _encoder(d / "enc.csv", np.r_[np.zeros(300), math.inf, np.zeros(299)]),
         r"got inf at sample 301",
     ),
+    "encoder time steps of 1e-150 s": (
+        lambda d: _encoder(d / "enc.csv", 30 * np.sin(np.arange(600) / 60.0), rate=1e152),
+        r"time steps must be at least 1e-06 s \(the median; a physical bound\), got 1e-152 s",
+    ),
     "imu one cell 1e308": (
         lambda d: _imu(
             d / "imu.csv", np.r_[np.full((99, 3), 9.0), [[1e308, 0, 0]]], np.zeros((100, 3))
@@ -300,6 +304,39 @@ def test_devices_are_refused_before_reading(device: str) -> None:
     for adapter in ("encoder", "imu", "extensor_csv"):
         with pytest.raises(InputFormatError, match="character device"):
             extensor.analyze(device, **GOAL, input_type=adapter)
+
+
+def _yurtman_barshan(path: Path, n: int = 200, bad_row: int = 50) -> Path:
+    """A ``time index;acc_x;...`` file (the Yurtman-Barshan dataset's format), one cell 1e308."""
+    rows = [f"{i + 1};9.0;1.0;3.0;0.01;0.0;0.0;-0.5;-0.3;-0.5" for i in range(n)]
+    rows[bad_row] = rows[bad_row].replace(";9.0;", ";1e308;", 1)
+    header = "time index;acc_x;acc_y;acc_z;gyr_x;gyr_y;gyr_z;mag_x;mag_y;mag_z"
+    path.write_text(header + "\n" + "\n".join(rows) + "\n")
+    return path
+
+
+def test_yurtman_barshan_cell_of_1e308_is_refused(tmp_path: Path) -> None:
+    """The issue's LinAlgError (SVD did not converge) on one IMU cell of 1e308."""
+    path = _yurtman_barshan(tmp_path / "test.txt")
+    with pytest.raises(
+        InputFormatError,
+        match=r"test.txt: channel 'acc' must stay within .* got 1e\+308 at sample 51 \(t=2.04 s\)",
+    ):
+        extensor.analyze(path, **GOAL)
+
+
+@pytest.mark.shared
+def test_real_imu_file_with_one_cell_of_1e308_is_refused(tmp_path: Path) -> None:
+    lines = U4.read_text().splitlines()
+    cells = lines[101].split(";")
+    cells[2] = "1e308"
+    lines[101] = ";".join(cells)
+    path = tmp_path / "u4.txt"
+    path.write_text("\n".join(lines) + "\n")
+    with pytest.raises(
+        InputFormatError, match=r"u4.txt: channel 'acc' must stay within .* at sample 101"
+    ):
+        extensor.analyze(path, goal="strength", variant="seated_lever_machine")
 
 
 def test_text_input_over_the_cap_is_refused(tmp_path: Path) -> None:

@@ -16,6 +16,7 @@ Callers show progress through one callback and print or store the :class:`Coache
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
@@ -104,8 +105,7 @@ class CoachedSet:
     def discard_files(self) -> None:
         """Remove :attr:`files`: a caller whose own step failed (writing the JSON) undoes
         the run, so no output of a failed run is left behind."""
-        for path in self.files:
-            path.unlink(missing_ok=True)
+        _remove(self.files)
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON document (``analyze --json``, the web job's ``analysis.json``)."""
@@ -118,6 +118,13 @@ def analysis_document(result: SetAnalysis, coaching: Coaching) -> dict[str, Any]
     data = result.to_dict()
     data["coaching"] = coaching.to_dict()
     return dict(json_safe(data))
+
+
+def _remove(paths: Sequence[Path]) -> None:
+    """Delete ``paths`` that exist; a path that cannot be removed is left (never raises)."""
+    for path in paths:
+        with contextlib.suppress(OSError):
+            path.unlink(missing_ok=True)
 
 
 def _noop(stage: str, done: int | None, total: int | None) -> None:
@@ -214,8 +221,7 @@ def analyze_and_coach(
             key_frames=key_frames, annotated=annotated, keypoints=keypoints,
         )  # fmt: skip
     except BaseException:
-        for p in created:
-            p.unlink(missing_ok=True)
+        _remove(created)
         raise
     return CoachedSet(
         run=run, coaching=coaching, input_type=kind, report=files, annotated=annotated,

@@ -75,7 +75,10 @@ def signal_measures(
     rough = float(np.sqrt(np.mean((xg - xs) ** 2)))
     roughness = rough / spread if spread > 0 else (0.0 if rough == 0 else float("inf"))
     v = np.diff(xg) / np.diff(tg)
-    power = np.abs(np.fft.rfft(v - v.mean())) ** 2
+    v = v - v.mean()
+    peak = float(np.abs(v).max())
+    # the shares are scale-free: normalise so that squaring cannot overflow
+    power = np.abs(np.fft.rfft(v / peak if peak > 0 else v)) ** 2
     freq = np.fft.rfftfreq(v.size, dt)
     total = float(power.sum())
     nyquist = 0.5 / dt

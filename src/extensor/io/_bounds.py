@@ -32,6 +32,7 @@ __all__ = [
     "MAX_ABS_NORMALIZED",
     "MAX_ABS_PIXELS",
     "MAX_ABS_TIME_S",
+    "MIN_MEDIAN_STEP_S",
     "check_bounds",
 ]
 
@@ -54,6 +55,9 @@ MAX_ABS_PIXELS = 1e5
 MAX_ABS_NORMALIZED = 100.0
 #: s. Timestamps: about 300 years, so Unix-epoch times are accepted and 1e300 is not.
 MAX_ABS_TIME_S = 1e10
+#: s. Shortest median time step: 1 us (a 1 MHz sample rate, far above any motion sensor
+#: or camera); a smaller step is a time column in the wrong unit.
+MIN_MEDIAN_STEP_S = 1e-6
 #: Keypoint confidence (visibility, score): a probability, documented range [0, 1].
 CONFIDENCE_RANGE = (0.0, 1.0)
 
@@ -83,6 +87,14 @@ def check_bounds(ts: TimeSeries, *, kind: str, source: str | None) -> None:
             f"time must stay within +-{MAX_ABS_TIME_S:g} s (a physical bound), got {got:g} s",
             source=source,
         )
+    if ts.time.size >= 2:
+        step = float(np.median(np.diff(ts.time)))
+        if not step >= MIN_MEDIAN_STEP_S:
+            raise InputFormatError(
+                f"time steps must be at least {MIN_MEDIAN_STEP_S:g} s (the median; a physical"
+                f" bound), got {step:g} s: is the time column in another unit?",
+                source=source,
+            )
     for name, values in ts.data.items():
         unit = ts.units.get(name, "")
         if kind == "keypoints":
