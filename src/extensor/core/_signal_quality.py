@@ -109,9 +109,7 @@ def signal_problems(t: FloatArray, x: FloatArray, *, params: SignalQualityParams
     return []
 
 
-def gravity_problem(
-    median_acc_m_s2: float | None, *, params: SignalQualityParams
-) -> list[Notice]:
+def gravity_problem(median_acc_m_s2: float | None, *, params: SignalQualityParams) -> list[Notice]:
     """A ``no_gravity`` notice when an IMU's median acceleration is far from 1 g.
 
     >>> p = SignalQualityParams(1.5, 1.5, 0.05, 50, 0.5, (4.9, 14.7))
