@@ -349,6 +349,12 @@ def parse_table(text: str, *, source: str, delimiters: Sequence[str] = (",",)) -
     >>> t.columns, t.values.tolist(), t.meta, t.where(1)
     (('time', 'a'), [[0.0, 1.0], [0.5, nan]], {'unit': 'px'}, 'row 2 (line 4)')
     """
+    fast = _parse_regular(text, source=source, delimiters=delimiters)
+    return fast if fast is not None else _parse_lines(text, source=source, delimiters=delimiters)
+
+
+def _parse_lines(text: str, *, source: str, delimiters: Sequence[str]) -> Table:
+    """:func:`parse_table` line by line: any layout, errors naming row, line and column."""
     lines = text.splitlines()
     meta: dict[str, str] = {}
     header_at = -1
@@ -405,6 +411,64 @@ def parse_table(text: str, *, source: str, delimiters: Sequence[str] = (",",)) -
     body = [lines[i] for i in body_at]
     values = _parse_numbers(body, line_nos, names, n_fields, delim, source)
     return Table(tuple(names), values[:, : len(names)], line_nos, meta, delim, source)
+
+
+#: Lines before the header the regular-file fast path looks through (comments, blanks).
+_MAX_PREAMBLE_LINES = 1000
+
+
+def _parse_regular(text: str, *, source: str, delimiters: Sequence[str]) -> Table | None:
+    """The common case without a list of lines: comments only before the header, no blank
+    or comment line after it, ``\\n`` line ends. The header and first row are checked by
+    the full parser on a few lines; the body goes to numpy's parser in one piece. ``None``
+    when the file is not that regular (the full parser then finds and names the problem).
+    Peak memory is a few copies of the text instead of a Python string per line.
+    """
+    pos = 0
+    for lineno in range(_MAX_PREAMBLE_LINES):
+        end = text.find("\n", pos)
+        if end < 0:
+            return None
+        stripped = text[pos:end].strip()
+        if stripped and not stripped.startswith("#"):
+            break
+        pos = end + 1
+    else:
+        return None
+    header, body = text[pos:end], text[end + 1 :].rstrip("\n")
+    if (
+        not body
+        or body[0] in "\n#"
+        or "\r" in body
+        or "#" in body
+        or "\n\n" in body
+        or body != body.rstrip()
+    ):
+        return None
+    first_end = body.find("\n")
+    probe = _parse_lines(
+        text[: end + 1] + (body if first_end < 0 else body[:first_end]) + "\n",
+        source=source,
+        delimiters=delimiters,
+    )
+    n_fields = len(next(csv.reader([header], delimiter=probe.delimiter)))
+    n_rows = body.count("\n") + 1
+    values, _ = _fast_values(body, probe.delimiter)
+    if values is None or values.shape != (n_rows, n_fields):
+        return None
+    line_nos = np.arange(n_rows, dtype=np.int64) + lineno + 2
+    n = len(probe.columns)
+    return Table(probe.columns, values[:, :n], line_nos, probe.meta, probe.delimiter, source)
+
+
+def _fast_values(text: str, delim: str) -> tuple[FloatArray | None, int | None]:
+    """Decimal commas, empty fields as NaN, then numpy's C parser (see :func:`_loadtxt`)."""
+    if delim != "," and "," in text:
+        text = text.replace(",", ".")
+    empty_field = (f"{delim}{delim}", f"{delim}\n", f"\n{delim}")
+    if any(e in text for e in empty_field) or delim in (text[0], text[-1]):
+        text = _fill_empty_fields(text, delim)
+    return _loadtxt(text, delim)
 
 
 def _header_delimiter(header: str, allowed: Sequence[str], *, line: int, source: str) -> str:
