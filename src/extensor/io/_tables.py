@@ -425,7 +425,7 @@ def _parse_regular(text: str, *, source: str, delimiters: Sequence[str]) -> Tabl
     Peak memory is a few copies of the text instead of a Python string per line.
     """
     pos = 0
-    for lineno in range(_MAX_PREAMBLE_LINES):
+    for lineno in range(_MAX_PREAMBLE_LINES):  # noqa: B007 - the header line, used below
         end = text.find("\n", pos)
         if end < 0:
             return None
