@@ -697,11 +697,12 @@ def test_public_surface_is_pinned() -> None:
     """extensor.io exports exactly this list (STYLE habit 6)."""
     assert sorted(extensor.io.__all__) == sorted(
         [
-            "ADAPTERS", "CHANNEL_SPECS", "COCO_17", "IMAGE_SUFFIXES", "MAX_MEMBER_BYTES", "MEDIAPIPE_33",
+            "ADAPTERS", "CHANNEL_SPECS", "COCO_17", "DEFAULT_MAX_INPUT_BYTES", "IMAGE_SUFFIXES",
+            "MAX_MEMBER_BYTES", "MEDIAPIPE_33",
             "OPENPOSE_BODY_25", "OPENPOSE_COCO_18", "OPENPOSE_TO_EXTENSOR", "VIDEO_SUFFIXES", "Adapter",
             "Coco17Adapter", "EncoderAdapter", "ExtensorCsvAdapter", "ImuAdapter",
             "MediaPipeCsvAdapter", "OpenPoseAdapter", "detect_input_type", "get_adapter",
-            "member_problem", "read_member", "read_recording", "register_adapter",
+            "member_problem", "read_recording", "register_adapter",
             "validate_recording", "write_extensor_csv",
         ]
     )  # fmt: skip

@@ -15,12 +15,14 @@ from typing import Any
 
 from extensor._errors import ConfigError, InputFormatError
 from extensor.core import (
+    STANDARD_GRAVITY,
     AnalysisParams,
     ConfidenceCurve,
     MovementLimits,
     PlausibilityLimits,
     SegmentationParams,
     SetAnalysis,
+    SignalQualityParams,
     TempoTarget,
     TimeSeries,
     VelocityLossParams,
@@ -108,6 +110,17 @@ def analysis_params(exercise: Exercise, *, variant: str, goal: str) -> AnalysisP
             min_keypoint_confidence=a("rep_min_keypoint_confidence"),
         ),
         min_cue_confidence=a("min_cue_confidence"),
+        signal_quality=SignalQualityParams(
+            max_rep_frequency_hz=a("signal_max_rep_frequency_hz"),
+            min_rep_band_enrichment=a("signal_min_rep_band_enrichment"),
+            max_roughness=a("signal_max_roughness"),
+            min_samples=int(a("signal_min_samples")),
+            smoothing_window_s=a("signal_smoothing_window_s"),
+            gravity_range_m_s2=(
+                a("signal_min_gravity") * STANDARD_GRAVITY,
+                a("signal_max_gravity") * STANDARD_GRAVITY,
+            ),
+        ),
         goal=g.id,
         variant=v.id,
         titles={m.id: m.title for m in exercise.mistakes.values()},

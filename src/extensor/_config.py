@@ -21,6 +21,7 @@ import platformdirs
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from extensor._errors import ConfigError
+from extensor.io import DEFAULT_MAX_INPUT_BYTES
 
 __all__ = ["DEFAULT_CONFIG_PATH", "Settings", "load_settings"]
 
@@ -39,6 +40,9 @@ class Settings(BaseModel):
     level: str = "beginner"
     data_dir: Path = Field(default_factory=lambda: Path(platformdirs.user_data_dir("extensor")))
     db: str | None = None
+    #: bytes: the largest text input (keypoint, encoder, IMU file; a zip member) read;
+    #: the default admits an hour of 60 Hz keypoints (see ``DEFAULT_MAX_INPUT_BYTES``).
+    max_input_bytes: int = Field(default=DEFAULT_MAX_INPUT_BYTES, gt=0)
 
 
 _FIELDS = tuple(Settings.model_fields)

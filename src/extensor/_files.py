@@ -15,14 +15,17 @@ is removed and the destination is left as it was. The new file gets the usual pe
 from __future__ import annotations
 
 import contextlib
+import json
+import math
 import os
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 from extensor._errors import ExtensorError
 
-__all__ = ["atomic_path", "atomic_write"]
+__all__ = ["atomic_path", "atomic_write", "json_safe", "strict_json"]
 
 
 def _umask() -> int:
@@ -75,3 +78,38 @@ def atomic_write(path: str | Path, data: str | bytes, *, encoding: str = "utf-8"
         else:
             tmp.write_text(data, encoding=encoding, newline="\n")
     return Path(path)
+
+
+def json_safe(data: Any) -> Any:
+    """``data`` with every non-finite float (NaN, +-inf) replaced by ``None``.
+
+    The JSON documents promise ``null`` for a number that has no value
+    (``docs/analysis-schema.md``); Python's ``json`` would write ``NaN`` or ``Infinity``,
+    which is not JSON.
+
+    >>> json_safe({"a": [1.0, float("inf")], "b": (float("nan"), "x")})
+    {'a': [1.0, None], 'b': [None, 'x']}
+    """
+    if isinstance(data, float):
+        return data if math.isfinite(data) else None
+    if isinstance(data, dict):
+        return {k: json_safe(v) for k, v in data.items()}
+    if isinstance(data, (list, tuple)):
+        return [json_safe(v) for v in data]
+    if hasattr(data, "item") and hasattr(data, "dtype"):  # a numpy scalar
+        return json_safe(data.item())
+    return data
+
+
+def strict_json(data: Any, *, indent: int | None = 2, default: Any = None) -> str:
+    """Strict JSON text of ``data`` (non-finite numbers as ``null``; never ``NaN`` tokens).
+
+    ``allow_nan=False`` makes a non-finite number that slipped past :func:`json_safe`
+    (through ``default``) fail loudly instead of writing invalid JSON.
+
+    >>> strict_json({"v": float("-inf")}, indent=None)
+    '{"v": null}'
+    """
+    return json.dumps(
+        json_safe(data), indent=indent, ensure_ascii=False, allow_nan=False, default=default
+    )

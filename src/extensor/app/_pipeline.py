@@ -16,6 +16,7 @@ Callers show progress through one callback and print or store the :class:`Coache
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
@@ -24,12 +25,14 @@ from typing import Any
 
 from extensor._analysis import AnalysisRun, run_analysis
 from extensor._errors import ConfigError, ExtensorError
+from extensor._files import json_safe
 from extensor.coach import (
     KEY_FRAME_WIDTH_PX,
     Coaching,
     KeyFrame,
     ReportFiles,
     coach_set,
+    guide_path_for,
     overlay_from_run,
 )
 from extensor.coach import key_frames as _video_key_frames
@@ -96,16 +99,35 @@ class CoachedSet:
     def result(self) -> SetAnalysis:
         return self.run.result
 
+    @property
+    def files(self) -> tuple[Path, ...]:
+        """Every file written for this set (report, guide, annotated video, pose trace)."""
+        report = (self.report.report, self.report.guide) if self.report is not None else ()
+        return tuple(p for p in (*report, self.annotated, self.keypoints) if p is not None)
+
+    def discard_files(self) -> None:
+        """Remove :attr:`files`: a caller whose own step failed (writing the JSON) undoes
+        the run, so no output of a failed run is left behind."""
+        _remove(self.files)
+
     def to_dict(self) -> dict[str, Any]:
         """The JSON document (``analyze --json``, the web job's ``analysis.json``)."""
         return analysis_document(self.result, self.coaching)
 
 
 def analysis_document(result: SetAnalysis, coaching: Coaching) -> dict[str, Any]:
-    """The analysis export with the coaching under ``"coaching"`` (``docs/coaching.md``)."""
+    """The analysis export with the coaching under ``"coaching"`` (``docs/coaching.md``);
+    a number without a value (NaN, infinite) is ``None``, so the document is strict JSON."""
     data = result.to_dict()
     data["coaching"] = coaching.to_dict()
-    return data
+    return dict(json_safe(data))
+
+
+def _remove(paths: Sequence[Path]) -> None:
+    """Delete ``paths`` that exist; a path that cannot be removed is left (never raises)."""
+    for path in paths:
+        with contextlib.suppress(OSError):
+            path.unlink(missing_ok=True)
 
 
 def _noop(stage: str, done: int | None, total: int | None) -> None:
@@ -193,6 +215,38 @@ def analyze_and_coach(
         today=day, pain=log.pain if log is not None else False,
     )  # fmt: skip
 
+    # The outputs are one transaction: what this run created is removed if a later
+    # step fails, so a failed run leaves no report without its JSON, no half set of files.
+    targets = [keypoints, annotated, report, None if report is None else guide_path_for(report)]
+    created = [p for p in targets if p is not None and not p.exists()]
+    try:
+        files, warnings = _write_outputs(
+            run, coaching, ex, path=path, kind=kind, say=say, report=report,
+            key_frames=key_frames, annotated=annotated, keypoints=keypoints,
+        )  # fmt: skip
+    except BaseException:
+        _remove(created)
+        raise
+    return CoachedSet(
+        run=run, coaching=coaching, input_type=kind, report=files, annotated=annotated,
+        keypoints=keypoints, logged=logged, warnings=tuple(warnings),
+    )  # fmt: skip
+
+
+def _write_outputs(
+    run: AnalysisRun,
+    coaching: Coaching,
+    ex: Exercise,
+    *,
+    path: Path | None,
+    kind: str | None,
+    say: ProgressFn,
+    report: Path | None,
+    key_frames: bool,
+    annotated: Path | None,
+    keypoints: Path | None,
+) -> tuple[ReportFiles | None, list[str]]:
+    """Write the pose trace, the annotated video and the report asked for."""
     if keypoints is not None:
         try:
             write_extensor_csv(run.recording, keypoints)
@@ -232,7 +286,4 @@ def analyze_and_coach(
             )
         except ExtensorError as err:
             raise _writing("the report", err) from None
-    return CoachedSet(
-        run=run, coaching=coaching, input_type=kind, report=files, annotated=annotated,
-        keypoints=keypoints, logged=logged, warnings=tuple(warnings),
-    )  # fmt: skip
+    return files, warnings

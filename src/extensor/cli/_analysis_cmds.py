@@ -8,7 +8,6 @@ under ``"coaching"`` (``docs/coaching.md``), ``--report`` writes the HTML report
 from __future__ import annotations
 
 import contextlib
-import json
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -21,7 +20,7 @@ from rich.table import Table
 from extensor._config import load_settings
 from extensor._errors import ConfigError, ExtensorError
 from extensor._example import write_example
-from extensor._files import atomic_write
+from extensor._files import atomic_write, strict_json
 from extensor.app import LogEntry, ProgressFn, analysis_document, analyze_and_coach
 from extensor.cli._app import app, console, err_console, fail, print_json
 from extensor.cli._log_common import check_choices, open_log, resolve_profile, stored_profile
@@ -230,7 +229,7 @@ def analysis_json(result: SetAnalysis, coaching: Coaching) -> dict[str, Any]:
 
 def _write_json(path: Path, data: dict[str, Any]) -> None:
     try:
-        atomic_write(path, json.dumps(data, indent=2, ensure_ascii=False) + "\n")
+        atomic_write(path, strict_json(data) + "\n")
     except ExtensorError as err:
         raise fail(f"cannot write the JSON result: {err}") from None
 
@@ -348,6 +347,7 @@ def analyze(
         options: dict[str, Any] = {
             k: v for k, v in {"fps": fps, "angle_zero": angle_zero}.items() if v is not None
         }
+        options["max_bytes"] = settings.max_input_bytes
         kind = input_type or detect_input_type(input)
         if annotated is not None and kind != "video":
             raise ConfigError(f"--annotated needs a video input, got a {kind} file")
@@ -374,7 +374,11 @@ def analyze(
     if not to_stdout:
         print_analysis(result, coaching=coaching, quiet=quiet)
     if json_out and not to_stdout:
-        _write_json(Path(json_out), done.to_dict())
+        try:
+            _write_json(Path(json_out), done.to_dict())
+        except BaseException:
+            done.discard_files()  # a failed run leaves none of its files behind
+            raise
         if not quiet:
             console.print(f"JSON written to {json_out}")
     say = (err_console if to_stdout else console).print

@@ -6,7 +6,6 @@ Exit codes: 0 ok, 1 input or processing error (one line on stderr naming the cau
 
 from __future__ import annotations
 
-import json
 import sys
 from typing import Any
 
@@ -16,6 +15,7 @@ from rich.markup import escape
 from typer.core import TyperGroup, TyperOption
 
 from extensor._errors import ExtensorError
+from extensor._files import strict_json
 from extensor._version import __version__
 
 __all__ = ["app", "console", "err_console", "fail", "print_json"]
@@ -64,7 +64,7 @@ def fail(err: ExtensorError | str) -> typer.Exit:
 
 def print_json(data: Any) -> None:
     """Write ``data`` as indented JSON to stdout (no Rich markup)."""
-    sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False, default=str) + "\n")
+    sys.stdout.write(strict_json(data, default=str) + "\n")
 
 
 def _print_version(value: bool) -> None:

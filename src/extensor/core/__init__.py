@@ -49,6 +49,7 @@ from extensor.core._results import (
     rep_events,
     rep_extremes,
 )
+from extensor.core._signal_quality import SignalQualityParams
 from extensor.core._stream import StreamingAnalyzer
 from extensor.core._synthetic import RepSpec, RepTruth, SyntheticSet, make_rep, synthetic_set
 from extensor.core._timeseries import Event, FloatArray, TimeSeries, validate_time
@@ -95,6 +96,7 @@ __all__ = [
     "SegmentationParams",
     "SetAnalysis",
     "SetMetrics",
+    "SignalQualityParams",
     "StreamingAnalyzer",
     "SyntheticSet",
     "TempoTarget",

@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 
 from extensor._errors import EmptyInputError
-from extensor.core._filters import bridge_gaps, despike, find_gaps, local_slope, smooth
+from extensor.core._filters import Gap, bridge_gaps, despike, find_gaps, local_slope, smooth
 from extensor.core._movement import another_movement_notice
 from extensor.core._params import AnalysisParams, SegmentationParams, VelocityLossParams
 from extensor.core._phases import reps_from_turns
@@ -26,6 +26,7 @@ from extensor.core._plausibility import (
 )
 from extensor.core._results import Fault, MovementCheck, Notice, Rep, SetAnalysis, SetMetrics
 from extensor.core._segment import find_turning_points
+from extensor.core._signal_quality import gravity_problem, signal_problems
 from extensor.core._timeseries import FloatArray, TimeSeries
 from extensor.core.mistakes import MISTAKES
 
@@ -75,20 +76,54 @@ def observable_mistakes(
     return sorted(judged), sorted(blind)
 
 
-def _segments(t: FloatArray, x: FloatArray, max_gap: float) -> tuple[list[slice], list[Notice]]:
+def _segments(
+    t: FloatArray, x: FloatArray, max_gap: float, min_stretch_s: float
+) -> tuple[list[slice], list[Notice]]:
     gaps = find_gaps(t, x, min_gap_s=max_gap)
-    notices = [
-        Notice(
-            "gap",
-            f"no usable data for {g.duration:.1f} s from {g.start:.1f} s; reps across it are not counted",
-        )
-        for g in gaps
-    ]
+    return _gap_slices(t, gaps), _gap_notices(gaps, min_stretch_s)
+
+
+def _gap_notices(gaps: Sequence[Gap], min_stretch_s: float) -> list[Notice]:
+    """One ``gap`` notice per contiguous gap: gaps whose data between them is shorter than
+    ``min_stretch_s`` (too short to hold a rep) are one gap with a few stray samples."""
+    groups: list[list[Gap]] = []
+    for g in gaps:
+        if groups and g.start - groups[-1][-1].end < min_stretch_s:
+            groups[-1].append(g)
+        else:
+            groups.append([g])
+    notices = []
+    for group in groups:
+        first, last = group[0], group[-1]
+        if len(group) == 1:
+            text = f"no usable data for {first.duration:.1f} s from {first.start:.1f} s"
+        else:
+            missing = sum(g.duration for g in group)
+            text = (
+                f"no usable data for {missing:.1f} s of the {last.end - first.start:.1f} s"
+                f" from {first.start:.1f} s ({len(group)} gaps with only stray samples between)"
+            )
+        notices.append(Notice("gap", f"{text}; reps across it are not counted"))
+    return notices
+
+
+def _gap_slices(t: FloatArray, gaps: Sequence[Gap]) -> list[slice]:
     bounds = [0]
     for g in gaps:
         bounds += [int(np.searchsorted(t, g.start, side="right")), int(np.searchsorted(t, g.end))]
     bounds.append(t.size)
-    return [slice(bounds[k], bounds[k + 1]) for k in range(0, len(bounds), 2)], notices
+    return [slice(bounds[k], bounds[k + 1]) for k in range(0, len(bounds), 2)]
+
+
+def _signal_check(ts: TimeSeries, params: AnalysisParams) -> list[Notice]:
+    """Notices saying why the signal cannot hold reps (noise, no gravity); empty when fine."""
+    quality = params.signal_quality
+    if quality is None:
+        return []
+    gravity = ts.info.get("acc_median_magnitude_m_s2")
+    return gravity_problem(gravity, params=quality) or signal_problems(
+        ts.time, ts.channel("extension"), params=quality
+    )
 
 
 def filter_stretch(
@@ -133,10 +168,12 @@ def analyze_motion(ts: TimeSeries, /, *, params: AnalysisParams) -> SetAnalysis:
     missing_share = 1.0 - float(finite.mean())
     if missing_share > seg.max_unusable_share:
         notices.append(Notice("low_confidence", f"{missing_share:.0%} of samples were unusable"))
-    slices, gap_notices = _segments(t, x_raw, seg.max_bridged_gap_s)
+    slices, gap_notices = _segments(t, x_raw, seg.max_bridged_gap_s, seg.min_rep_duration_s)
     notices += gap_notices
+    implausible = _signal_check(ts, params)
+    notices += implausible
     reps: list[Rep] = []
-    for sl in slices:
+    for sl in [] if implausible else slices:
         ts_t, xs = t[sl], x_raw[sl]
         if np.isfinite(xs).sum() < 3 or ts_t[-1] - ts_t[0] < seg.min_rep_duration_s:
             continue
@@ -242,6 +279,7 @@ def finalize_analysis(
     final = [replace(r, partial=r.number in partial) for r in numbered]
     out = list(notices)
     out += [unreliable_notice(r) for r in final if not r.reliable]
+    already_explained = any(n.code in _NO_REP_REASONS for n in out)
     if not final and spread_deg < seg.min_rep_range_deg:
         out.append(
             Notice(
@@ -249,7 +287,7 @@ def finalize_analysis(
                 f"the trunk angle varies by only {spread_deg:.1f} deg: no rep to count",
             )
         )
-    elif not final:
+    elif not final and not already_explained:
         out.append(Notice("no_reps", "movement was found, but nothing shaped like a full rep"))
     already = {n.code for n in out}
     if (
@@ -287,6 +325,9 @@ def finalize_analysis(
         movement=movement,
     )
 
+
+#: Notice codes that already say why a set has no rep (no extra ``no_reps`` notice).
+_NO_REP_REASONS = ("noise", "no_gravity")
 
 _INFO_KEYS = (
     "side", "front_cue", "neutral_reference", "rotation_axis_sensor_frame", "rotation_axis_share",

@@ -279,7 +279,8 @@ def _head_deviation(
     if ear_name is None or "nose" not in ts.data:
         return None
     face = _masked_point(ts, "nose", min_confidence) - _masked_point(ts, ear_name, min_confidence)
-    along = trunk / np.linalg.norm(trunk, axis=1, keepdims=True)
+    with np.errstate(invalid="ignore", divide="ignore"):  # a zero-length trunk: missing
+        along = trunk / np.linalg.norm(trunk, axis=1, keepdims=True)
     # The trunk's front normal: trunk turned a quarter toward the front.
     normal = np.stack([along[:, 1], -along[:, 0]], axis=1) * (-sign)
     raw = np.degrees(np.arctan2((face * along).sum(axis=1), (face * normal).sum(axis=1)))
@@ -403,6 +404,7 @@ def imu_to_motion(
         "neutral_known": False,
         "rotation_axis_sensor_frame": [round(float(a), 4) for a in axis],
         "rotation_axis_share": round(share, 3),
+        "acc_median_magnitude_m_s2": float(np.median(np.linalg.norm(acc, axis=1))),
         "notices": notices,
     }
     return TimeSeries(t, {"extension": angle}, units={"extension": "deg"}, info=info)

@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from extensor._errors import KnowledgeBaseError
+from extensor.core._signal_quality import SignalQualityParams
 
 __all__ = [
     "AnalysisParams",
@@ -124,6 +125,8 @@ class AnalysisParams:
     goal: str = "hypertrophy"
     variant: str = "45_degree_bench"
     titles: Mapping[str, str] = field(default_factory=dict)
+    #: the noise / impossible-signal check (:mod:`extensor.core._signal_quality`); None: off
+    signal_quality: SignalQualityParams | None = None
 
     def fault_param(self, mistake: str, name: str) -> float:
         """One detection parameter; a clear error names what exists."""

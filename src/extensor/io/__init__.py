@@ -32,12 +32,14 @@ from extensor.io._mediapipe_csv import MediaPipeCsvAdapter
 from extensor.io._openpose import OpenPoseAdapter
 from extensor.io._sensor_files import EncoderAdapter, ImuAdapter
 from extensor.io._suffixes import IMAGE_SUFFIXES, VIDEO_SUFFIXES
-from extensor.io._zipread import MAX_MEMBER_BYTES, member_problem, read_member
+from extensor.io._tables import DEFAULT_MAX_INPUT_BYTES
+from extensor.io._zipread import MAX_MEMBER_BYTES, member_problem
 
 __all__ = [
     "ADAPTERS",
     "CHANNEL_SPECS",
     "COCO_17",
+    "DEFAULT_MAX_INPUT_BYTES",
     "IMAGE_SUFFIXES",
     "MAX_MEMBER_BYTES",
     "MEDIAPIPE_33",
@@ -55,7 +57,6 @@ __all__ = [
     "detect_input_type",
     "get_adapter",
     "member_problem",
-    "read_member",
     "read_recording",
     "register_adapter",
     "validate_recording",

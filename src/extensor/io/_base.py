@@ -8,7 +8,9 @@ the path exists, calls ``_read`` and validates what came back:
 * ``info["kind"]`` equals the adapter's ``kind`` and ``info["source"]`` names the file;
 * every channel is known for that kind, with its expected unit and shape
   (:data:`CHANNEL_SPECS`);
-* at least two samples.
+* at least two samples;
+* every value finite or missing (NaN) and within its channel's physical bound, keypoint
+  confidences within [0, 1] (:mod:`extensor.io._bounds`).
 
 Kinds and their channels:
 
@@ -24,8 +26,12 @@ from abc import ABC, abstractmethod
 from pathlib import Path
 from typing import Any, ClassVar
 
-from extensor._errors import EmptyInputError, InputFormatError
+import numpy as np
+
+from extensor._errors import ConfigError, EmptyInputError, InputFormatError
 from extensor.core import KEYPOINT_UNITS, POINT_NAMES, TimeSeries, world_channel
+from extensor.io._bounds import check_bounds
+from extensor.io._tables import DEFAULT_MAX_INPUT_BYTES, require_regular
 
 __all__ = ["CHANNEL_SPECS", "Adapter", "validate_recording"]
 
@@ -90,6 +96,7 @@ def validate_recording(ts: TimeSeries, *, kind: str, source: str | None = None) 
                 f"channel {name!r} must have shape (n, {', '.join(map(str, shape))}), got {values.shape}",
                 source=src,
             )
+    check_bounds(ts, kind=kind, source=src)
     return ts
 
 
@@ -107,12 +114,30 @@ class Adapter(ABC):
     #: loaded exercise only to adapters that set it.
     uses_exercise: ClassVar[bool] = False
 
-    def read(self, path: str | Path, **options: Any) -> TimeSeries:
-        """Read ``path`` and return a validated series with ``info['source']`` set."""
+    #: bytes. The cap on one text input this adapter reads (set by :meth:`read`).
+    max_bytes: int = DEFAULT_MAX_INPUT_BYTES
+
+    def read(self, path: str | Path, *, max_bytes: int | None = None, **options: Any) -> TimeSeries:
+        """Read ``path`` and return a validated series with ``info['source']`` set.
+
+        Only a regular file or a folder is opened (a named pipe or a device is refused);
+        ``max_bytes`` caps each text file read (default :data:`DEFAULT_MAX_INPUT_BYTES`,
+        the ``max_input_bytes`` setting). Overflowing arithmetic on absurd values is not
+        reported as a numpy warning: the values are refused by the bounds check.
+        """
         p = Path(path)
         if not p.exists():
             raise InputFormatError("no such file or folder", source=p)
-        ts = self._read(p, **options)
+        require_regular(p)
+        if max_bytes is not None:
+            if isinstance(max_bytes, bool) or not isinstance(max_bytes, int) or max_bytes <= 0:
+                raise ConfigError(
+                    f"max_bytes must be a positive whole number of bytes, got {max_bytes!r}",
+                    source=p,
+                )
+            self.max_bytes = max_bytes
+        with np.errstate(over="ignore", invalid="ignore"):
+            ts = self._read(p, **options)
         if "source" not in ts.info:
             ts = ts.copy(info={**ts.info, "source": str(p)})
         return validate_recording(ts, kind=self.kind, source=str(p))

@@ -52,7 +52,7 @@ class Coco17Adapter(Adapter):
         check_options(options, ("fps", "unit"), adapter=self.name, source=src)
         fps = fps_option(options.get("fps"), source=src)
         unit = unit_choice(options.get("unit"), {}, source=src)
-        data = read_json(path, source=src)
+        data = read_json(path, source=src, max_bytes=self.max_bytes)
         if isinstance(data, dict):
             key = next((k for k in ("instance_info", "annotations", "frames") if k in data), None)
             if key is None:

@@ -41,14 +41,13 @@ from extensor.io._coco17 import Coco17Adapter
 from extensor.io._extensor_csv import ExtensorCsvAdapter
 from extensor.io._mediapipe_csv import MediaPipeCsvAdapter
 from extensor.io._openpose import OpenPoseAdapter
-from extensor.io._tables import read_head
+from extensor.io._tables import read_head, read_prefix, read_zip_member, require_regular
 
 if TYPE_CHECKING:
     from extensor.knowledge import Exercise
 
 from extensor.io._sensor_files import _IMU_ALIASES, _PHYPHOX_COLUMN, EncoderAdapter, ImuAdapter
 from extensor.io._suffixes import IMAGE_SUFFIXES, VIDEO_SUFFIXES
-from extensor.io._zipread import member_problem
 
 __all__ = [
     "ADAPTERS",
@@ -65,6 +64,9 @@ __all__ = [
 #: Bytes read from the start of a file to tell its type (MMPose puts up to a few KB of
 #: ``meta_info`` before the keypoints, hence more than one block).
 SNIFF_BYTES = 65536
+#: The first four bytes of a zip archive (a local file header, or an empty archive's end
+#: record): checked before ``zipfile`` looks at the file.
+_ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06")
 _EXPECTED = (
     "an OpenPose folder of *_keypoints.json, COCO-17 JSON (MMPose, rtmlib, COCO results),"
     " MediaPipe landmark CSV (<name>_visibility), extensor CSV (<point>_conf), encoder CSV"
@@ -151,11 +153,12 @@ def detect_input_type(path: str | Path) -> str:
         raise InputFormatError("no such file or folder", source=p)
     if p.is_dir():
         return _detect_folder(p)
+    require_regular(p)
     head = read_head(p, SNIFF_BYTES)
     if head is None:
         if p.suffix.lower() in VIDEO_SUFFIXES:
             return "video"
-        if zipfile.is_zipfile(p) and _zip_is_phyphox(p):
+        if read_prefix(p, 4) in _ZIP_MAGIC and zipfile.is_zipfile(p) and _zip_is_phyphox(p):
             return "imu"
         raise _unknown(p, "binary content")
     text = head.lstrip()
@@ -246,10 +249,12 @@ def _detect_folder(path: Path) -> str:
 def _zip_is_phyphox(path: Path) -> bool:
     try:
         with zipfile.ZipFile(path) as archive:
-            for info in archive.infolist():
-                if info.filename.lower().endswith(".csv") and member_problem(info) is None:
-                    with archive.open(info) as fh:
-                        raw = fh.read(SNIFF_BYTES)
+            for member in archive.namelist():
+                if member.lower().endswith(".csv"):
+                    where = f"{path}/{member}"
+                    raw = read_zip_member(
+                        archive, member, max_bytes=SNIFF_BYTES, source=where, limit=SNIFF_BYTES
+                    )
                     header = _first_header(raw.decode("utf-8-sig", errors="replace"))
                     if any(_PHYPHOX_COLUMN.match(f) for f in _header_fields(header)):
                         return True

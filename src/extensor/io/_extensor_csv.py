@@ -95,7 +95,7 @@ class ExtensorCsvAdapter(Adapter):
         src = str(path)
         check_options(options, ("fps", "unit"), adapter=self.name, source=src)
         fps = fps_option(options.get("fps"), source=src)
-        table = read_table(path, delimiters=(",",), source=src)
+        table = read_table(path, delimiters=(",",), source=src, max_bytes=self.max_bytes)
         unit = unit_choice(options.get("unit"), table.meta, source=src)
         if table.columns[0] != "time":
             raise InputFormatError(

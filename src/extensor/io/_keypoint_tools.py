@@ -17,6 +17,7 @@ from extensor.core import (
     TimeSeries,
     keypoint_series,
 )
+from extensor.io._bounds import check_bounds
 
 __all__ = [
     "NORMALIZED_RANGE",
@@ -69,6 +70,9 @@ def finish_keypoints(
         )
     inferred = unit is None
     chosen = infer_unit(points) if unit is None else unit
+    # before keypoint_series clips confidences into [0, 1]: a 7.5 is refused, not hidden
+    raw = TimeSeries(time, dict(points), units=dict.fromkeys(points, chosen))
+    check_bounds(raw, kind="keypoints", source=source)
     return keypoint_series(
         time, points, unit=chosen, info={**info, "source": source, "unit_inferred": inferred}
     )

@@ -42,7 +42,7 @@ class MediaPipeCsvAdapter(Adapter):
         src = str(path)
         check_options(options, ("fps", "unit"), adapter=self.name, source=src)
         fps = fps_option(options.get("fps"), source=src)
-        table = read_table(path, delimiters=(",",), source=src)
+        table = read_table(path, delimiters=(",",), source=src, max_bytes=self.max_bytes)
         unit = unit_choice(options.get("unit"), table.meta, source=src)
         time, time_col = table_time(
             table,

@@ -77,7 +77,7 @@ class OpenPoseAdapter(Adapter):
         layout: tuple[str, ...] | None = None
         people: list[FloatArray] = []
         for frame in numbers:
-            found, layout = _openpose_people(by_frame[frame], layout)
+            found, layout = _openpose_people(by_frame[frame], layout, max_bytes=self.max_bytes)
             people.append(found)
         if layout is None:
             raise EmptyInputError(
@@ -102,11 +102,11 @@ class OpenPoseAdapter(Adapter):
 
 
 def _openpose_people(
-    file: Path, layout: tuple[str, ...] | None
+    file: Path, layout: tuple[str, ...] | None, *, max_bytes: int
 ) -> tuple[FloatArray, tuple[str, ...] | None]:
     """(people, points, 3) of one frame file, and the layout (fixed by the first person)."""
     src = str(file)
-    data = read_json(file, source=src)
+    data = read_json(file, source=src, max_bytes=max_bytes)
     if not isinstance(data, dict) or not isinstance(data.get("people"), list):
         got = f"keys {sorted(data)[:8]}" if isinstance(data, dict) else type(data).__name__
         raise InputFormatError(

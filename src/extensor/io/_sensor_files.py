@@ -57,9 +57,10 @@ from extensor.io._tables import (
     fps_option,
     parse_table,
     read_table,
+    read_text,
+    read_zip_member,
     table_time,
 )
-from extensor.io._zipread import read_member
 
 __all__ = [
     "YURTMAN_BARSHAN_RATE_HZ",
@@ -169,7 +170,7 @@ class EncoderAdapter(Adapter):
         )
         if sign not in (1.0, -1.0):
             raise ConfigError(f"angle_sign must be +1 or -1, got {sign_value!r}", source=src)
-        table = read_table(path, delimiters=_DELIMITERS, source=src)
+        table = read_table(path, delimiters=_DELIMITERS, source=src, max_bytes=self.max_bytes)
         time, time_col = table_time(
             table,
             fps=fps,
@@ -249,9 +250,9 @@ class ImuAdapter(Adapter):
         time_unit = _choice(options.get("time_unit"), _TIME_DIVISORS, name="time_unit", source=src)
         columns = _columns_option(options.get("columns"), source=src)
         if path.is_dir() or path.suffix.lower() == ".zip":
-            data, units, info = _read_phyphox_set(path, source=src)
+            data, units, info = _read_phyphox_set(path, source=src, max_bytes=self.max_bytes)
         else:
-            table = read_table(path, delimiters=_DELIMITERS, source=src)
+            table = read_table(path, delimiters=_DELIMITERS, source=src, max_bytes=self.max_bytes)
             if table.columns[0].lower() == "time index" and not columns:
                 data, units, info = _yurtman_barshan(table, fps=fps)
             elif any(_PHYPHOX_COLUMN.match(c) for c in table.columns) and not columns:
@@ -445,20 +446,14 @@ def phyphox_sensor(table: Table) -> dict[str, tuple[str, float, str]]:
 
 
 def _read_phyphox_set(
-    path: Path, *, source: str
+    path: Path, *, source: str, max_bytes: int
 ) -> tuple[dict[str, FloatArray], dict[str, str], dict[str, Any]]:
-    """Every CSV of a phyphox export folder or zip, combined."""
+    """Every CSV of a phyphox export folder or zip, combined (each at most ``max_bytes``)."""
     texts: dict[str, str] = {}
     if path.is_dir():
         for file in sorted(path.iterdir()):
             if file.is_file() and file.suffix.lower() == ".csv":
-                try:
-                    raw = file.read_bytes()
-                except OSError as err:
-                    raise InputFormatError(
-                        f"must be readable, got {err.strerror}", source=file
-                    ) from None
-                texts[str(file)] = decode_text(raw, source=str(file))
+                texts[str(file)] = read_text(file, source=str(file), max_bytes=max_bytes)
     else:
         try:
             with zipfile.ZipFile(path) as archive:
@@ -466,7 +461,7 @@ def _read_phyphox_set(
                     name = member.rsplit("/", 1)[-1]
                     if name.lower().endswith(".csv") and "/meta/" not in f"/{member}":
                         where = f"{source}/{member}"
-                        raw = read_member(archive, member, source=source)
+                        raw = read_zip_member(archive, member, max_bytes=max_bytes, source=where)
                         texts[where] = decode_text(raw, source=where)
         except (zipfile.BadZipFile, OSError) as err:
             raise InputFormatError(

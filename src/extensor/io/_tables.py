@@ -12,7 +12,11 @@ import csv
 import io
 import json
 import math
+import os
 import re
+import stat
+import zipfile
+import zlib
 from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -28,20 +32,32 @@ from extensor.core import (
 )
 
 __all__ = [
+    "DEFAULT_MAX_INPUT_BYTES",
     "Table",
     "check_options",
     "check_time",
     "decode_text",
+    "file_kind",
     "fps_option",
     "parse_table",
+    "read_capped",
     "read_head",
     "read_json",
+    "read_prefix",
     "read_table",
     "read_text",
+    "read_zip_member",
+    "require_regular",
     "table_time",
     "unit_choice",
 ]
 
+#: bytes. Default cap on one text input (the ``max_input_bytes`` setting): 400 MB admits an
+#: hour of 60 Hz keypoints with all 33 MediaPipe points at full precision (about 1.4 KB a
+#: row, 216,000 rows, some 305 MB) while refusing a runaway file before it fills memory.
+DEFAULT_MAX_INPUT_BYTES = 400_000_000
+#: Bytes per read while a capped file is read.
+_READ_BLOCK = 1 << 20
 #: Delimiters recognised when reading a header; each adapter allows a subset.
 _KNOWN_DELIMITERS: tuple[str, ...] = (",", ";", "\t", "|")
 _DELIMITER_NAMES = {",": "','", ";": "';'", "\t": "tab", "|": "'|'"}
@@ -109,25 +125,99 @@ def decode_text(raw: bytes, *, source: str) -> str:
         ) from None
 
 
-def read_text(path: Path, *, source: str | None = None) -> str:
-    """The whole file as text; folders, unreadable and non-UTF-8 files raise typed errors."""
+def file_kind(path: Path) -> str | None:
+    """What ``path`` is when it is neither a regular file nor a folder (else ``None``).
+
+    Named pipes block a reader forever and devices (``/dev/zero``, ``/dev/urandom``) never
+    end: nothing is opened before this says the path is a file or a folder.
+
+    >>> file_kind(Path("/dev/null"))
+    'a character device'
+    """
+    try:
+        mode = path.stat().st_mode
+    except OSError:
+        return None  # the caller's open() reports it
+    if stat.S_ISREG(mode) or stat.S_ISDIR(mode):
+        return None
+    for test, name in (
+        (stat.S_ISFIFO, "a named pipe"),
+        (stat.S_ISCHR, "a character device"),
+        (stat.S_ISBLK, "a block device"),
+        (stat.S_ISSOCK, "a socket"),
+    ):
+        if test(mode):
+            return name
+    return "not a regular file"
+
+
+def require_regular(path: Path, *, source: str | None = None) -> None:
+    """Raise :class:`InputFormatError` unless ``path`` is a regular file or a folder."""
+    kind = file_kind(path)
+    if kind is not None:
+        raise InputFormatError(
+            f"must be a regular file or a folder, got {kind}", source=source or str(path)
+        )
+
+
+def _too_big(size: int | str, max_bytes: int, source: str) -> InputFormatError:
+    return InputFormatError(
+        f"must be at most {max_bytes:,} bytes (the max_input_bytes setting), got {size}"
+        f" bytes: split the recording or raise the setting",
+        source=source,
+    )
+
+
+def read_capped(path: Path, *, max_bytes: int, source: str | None = None) -> bytes:
+    """The bytes of a regular file, read in blocks, refused as soon as they pass ``max_bytes``.
+
+    The size on disk is checked first (cheap), and the reading stops one block after
+    the cap, so a file that grows or lies about its size cannot exhaust memory.
+    """
     src = source or str(path)
     if path.is_dir():
         raise InputFormatError("must be a file, got a folder", source=src)
+    require_regular(path, source=src)
     try:
-        raw = path.read_bytes()
+        with path.open("rb") as fh:
+            size = os.fstat(fh.fileno()).st_size
+            if size > max_bytes:
+                raise _too_big(f"{size:,}", max_bytes, src)
+            blocks: list[bytes] = []
+            total = 0
+            while block := fh.read(_READ_BLOCK):
+                total += len(block)
+                if total > max_bytes:
+                    raise _too_big(f"more than {max_bytes:,}", max_bytes, src)
+                blocks.append(block)
     except OSError as err:
         raise InputFormatError(f"must be readable, got {err.strerror or err}", source=src) from None
-    return decode_text(raw, source=src)
+    return b"".join(blocks)
+
+
+def read_text(
+    path: Path, *, source: str | None = None, max_bytes: int = DEFAULT_MAX_INPUT_BYTES
+) -> str:
+    """The whole file as text (at most ``max_bytes``); folders, devices, pipes, unreadable,
+    too large and non-UTF-8 files raise typed errors."""
+    src = source or str(path)
+    return decode_text(read_capped(path, max_bytes=max_bytes, source=src), source=src)
+
+
+def read_prefix(path: Path, size: int) -> bytes:
+    """The first ``size`` bytes of a regular file (``b""`` when it cannot be read)."""
+    if file_kind(path) is not None:
+        return b""
+    try:
+        with path.open("rb") as fh:
+            return fh.read(size)
+    except OSError:
+        return b""
 
 
 def read_head(path: Path, size: int) -> str | None:
     """The first ``size`` bytes as text, or ``None`` for a binary file (NUL byte, not UTF-8)."""
-    try:
-        with path.open("rb") as fh:
-            raw = fh.read(size)
-    except OSError:
-        return None
+    raw = read_prefix(path, size)
     if b"\0" in raw:
         return None
     try:
@@ -137,10 +227,50 @@ def read_head(path: Path, size: int) -> str | None:
         return None
 
 
-def read_json(path: Path, *, source: str | None = None) -> Any:
-    """Parsed JSON; empty, non-JSON and broken files raise typed errors naming the file."""
+def read_zip_member(
+    archive: zipfile.ZipFile, member: str, *, max_bytes: int, source: str, limit: int | None = None
+) -> bytes:
+    """One member of a zip, inflated block by block and refused once it passes ``max_bytes``.
+
+    The size the archive declares is checked first, but the inflated bytes are counted
+    too (a header can lie: a zip bomb). ``limit`` stops early without error (a sniffing
+    prefix). An encrypted member, an unsupported compression method or a corrupt stream
+    raises :class:`InputFormatError` naming ``source`` (``<zip>/<member>``).
+    """
+    info = archive.getinfo(member)
+    if limit is None and info.file_size > max_bytes:
+        raise _too_big(f"{info.file_size:,} (inflated)", max_bytes, source)
+    if info.flag_bits & 0x1:
+        raise InputFormatError(
+            "must not be encrypted, got a password-protected member", source=source
+        )
+    want = max_bytes if limit is None else min(limit, max_bytes)
+    blocks: list[bytes] = []
+    total = 0
+    try:
+        with archive.open(info) as fh:
+            while total <= want and (block := fh.read(min(_READ_BLOCK, want + 1 - total))):
+                total += len(block)
+                blocks.append(block)
+    except NotImplementedError as err:
+        raise InputFormatError(
+            f"must use a standard compression method (stored, deflate, bzip2, lzma), got {err}",
+            source=source,
+        ) from None
+    except (RuntimeError, zipfile.BadZipFile, zlib.error, EOFError, ValueError) as err:
+        raise InputFormatError(f"must be a readable zip member, got {err}", source=source) from None
+    data = b"".join(blocks)
+    if limit is None and len(data) > max_bytes:
+        raise _too_big(f"more than {max_bytes:,} (inflated)", max_bytes, source)
+    return data[:want]
+
+
+def read_json(
+    path: Path, *, source: str | None = None, max_bytes: int = DEFAULT_MAX_INPUT_BYTES
+) -> Any:
+    """Parsed JSON; empty, non-JSON, too large and broken files raise typed errors naming it."""
     src = source or str(path)
-    text = read_text(path, source=src)
+    text = read_text(path, source=src, max_bytes=max_bytes)
     start = text.lstrip()[:40]
     if not start:
         raise EmptyInputError("must hold JSON, got an empty file", source=src)
@@ -194,11 +324,17 @@ class Table:
 
 
 def read_table(
-    path: Path, *, delimiters: Sequence[str] = (",",), source: str | None = None
+    path: Path,
+    *,
+    delimiters: Sequence[str] = (",",),
+    source: str | None = None,
+    max_bytes: int = DEFAULT_MAX_INPUT_BYTES,
 ) -> Table:
-    """Read a delimited text file into a :class:`Table`; see :func:`parse_table`."""
+    """Read a delimited text file (at most ``max_bytes``) into a :class:`Table`; see
+    :func:`parse_table`."""
     src = source or str(path)
-    return parse_table(read_text(path, source=src), source=src, delimiters=delimiters)
+    text = read_text(path, source=src, max_bytes=max_bytes)
+    return parse_table(text, source=src, delimiters=delimiters)
 
 
 def parse_table(text: str, *, source: str, delimiters: Sequence[str] = (",",)) -> Table:
@@ -213,6 +349,12 @@ def parse_table(text: str, *, source: str, delimiters: Sequence[str] = (",",)) -
     >>> t.columns, t.values.tolist(), t.meta, t.where(1)
     (('time', 'a'), [[0.0, 1.0], [0.5, nan]], {'unit': 'px'}, 'row 2 (line 4)')
     """
+    fast = _parse_regular(text, source=source, delimiters=delimiters)
+    return fast if fast is not None else _parse_lines(text, source=source, delimiters=delimiters)
+
+
+def _parse_lines(text: str, *, source: str, delimiters: Sequence[str]) -> Table:
+    """:func:`parse_table` line by line: any layout, errors naming row, line and column."""
     lines = text.splitlines()
     meta: dict[str, str] = {}
     header_at = -1
@@ -269,6 +411,64 @@ def parse_table(text: str, *, source: str, delimiters: Sequence[str] = (",",)) -
     body = [lines[i] for i in body_at]
     values = _parse_numbers(body, line_nos, names, n_fields, delim, source)
     return Table(tuple(names), values[:, : len(names)], line_nos, meta, delim, source)
+
+
+#: Lines before the header the regular-file fast path looks through (comments, blanks).
+_MAX_PREAMBLE_LINES = 1000
+
+
+def _parse_regular(text: str, *, source: str, delimiters: Sequence[str]) -> Table | None:
+    """The common case without a list of lines: comments only before the header, no blank
+    or comment line after it, ``\\n`` line ends. The header and first row are checked by
+    the full parser on a few lines; the body goes to numpy's parser in one piece. ``None``
+    when the file is not that regular (the full parser then finds and names the problem).
+    Peak memory is a few copies of the text instead of a Python string per line.
+    """
+    pos = 0
+    for lineno in range(_MAX_PREAMBLE_LINES):  # noqa: B007 - the header line, used below
+        end = text.find("\n", pos)
+        if end < 0:
+            return None
+        stripped = text[pos:end].strip()
+        if stripped and not stripped.startswith("#"):
+            break
+        pos = end + 1
+    else:
+        return None
+    header, body = text[pos:end], text[end + 1 :].rstrip("\n")
+    if (
+        not body
+        or body[0] in "\n#"
+        or "\r" in body
+        or "#" in body
+        or "\n\n" in body
+        or body != body.rstrip()
+    ):
+        return None
+    first_end = body.find("\n")
+    probe = _parse_lines(
+        text[: end + 1] + (body if first_end < 0 else body[:first_end]) + "\n",
+        source=source,
+        delimiters=delimiters,
+    )
+    n_fields = len(next(csv.reader([header], delimiter=probe.delimiter)))
+    n_rows = body.count("\n") + 1
+    values, _ = _fast_values(body, probe.delimiter)
+    if values is None or values.shape != (n_rows, n_fields):
+        return None
+    line_nos = np.arange(n_rows, dtype=np.int64) + lineno + 2
+    n = len(probe.columns)
+    return Table(probe.columns, values[:, :n], line_nos, probe.meta, probe.delimiter, source)
+
+
+def _fast_values(text: str, delim: str) -> tuple[FloatArray | None, int | None]:
+    """Decimal commas, empty fields as NaN, then numpy's C parser (see :func:`_loadtxt`)."""
+    if delim != "," and "," in text:
+        text = text.replace(",", ".")
+    empty_field = (f"{delim}{delim}", f"{delim}\n", f"\n{delim}")
+    if any(e in text for e in empty_field) or delim in (text[0], text[-1]):
+        text = _fill_empty_fields(text, delim)
+    return _loadtxt(text, delim)
 
 
 def _header_delimiter(header: str, allowed: Sequence[str], *, line: int, source: str) -> str:

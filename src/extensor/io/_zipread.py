@@ -1,33 +1,24 @@
-"""Reading zip members with a cap on what they inflate to.
+"""What makes a zip member unreadable, judged from its header before it is opened.
 
-``ZipFile.read`` inflates a member whole, whatever its size, and raises ``RuntimeError``
-for an encrypted member and ``NotImplementedError`` for a compression method Python
-lacks. :func:`read_member` streams the member in blocks, stops at ``limit`` bytes, and
-turns each of those cases into an :class:`~extensor.InputFormatError` naming the file.
+``ZipFile.read`` raises ``RuntimeError`` for an encrypted member and
+``NotImplementedError`` for a compression method Python lacks; :func:`member_problem`
+names both first, so an upload is refused with a clear 4xx. The members themselves are
+inflated with a cap by :func:`extensor.io._tables.read_zip_member`.
 
 >>> import io, zipfile
 >>> buf = io.BytesIO()
 >>> with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
 ...     z.writestr("Accelerometer.csv", "0" * 5000)
 >>> with zipfile.ZipFile(buf) as z:
-...     len(read_member(z, "Accelerometer.csv", limit=10_000, source="set.zip"))
-5000
->>> with zipfile.ZipFile(buf) as z:
-...     read_member(z, "Accelerometer.csv", limit=100, source="set.zip")
-Traceback (most recent call last):
-    ...
-extensor._errors.InputFormatError: set.zip/Accelerometer.csv: member must inflate to at most 100 bytes, got more
+...     member_problem(z.getinfo("Accelerometer.csv")) is None
+True
 """
 
 from __future__ import annotations
 
-import lzma
 import zipfile
-import zlib
 
-from extensor._errors import InputFormatError
-
-__all__ = ["MAX_MEMBER_BYTES", "SUPPORTED_METHODS", "member_problem", "read_member"]
+__all__ = ["MAX_MEMBER_BYTES", "SUPPORTED_METHODS", "member_problem"]
 
 #: Most bytes one member of a zip may inflate to. An hour of phyphox accelerometer data
 #: at 500 Hz is some 110 MB of CSV; 128 MiB admits it and stops a zip bomb long before
@@ -37,8 +28,6 @@ MAX_MEMBER_BYTES = 128 * 1024 * 1024
 SUPPORTED_METHODS = frozenset(
     {zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED, zipfile.ZIP_BZIP2, zipfile.ZIP_LZMA}
 )
-#: Bytes inflated at a time.
-_BLOCK_BYTES = 1024 * 1024
 #: Bit 0 of a member's general-purpose flags: the member is encrypted.
 _ENCRYPTED_FLAG = 0x1
 
@@ -53,32 +42,3 @@ def member_problem(info: zipfile.ZipInfo) -> str | None:
             f"method {info.compress_type}"
         )
     return None
-
-
-def read_member(
-    archive: zipfile.ZipFile, name: str, *, limit: int = MAX_MEMBER_BYTES, source: str
-) -> bytes:
-    """The bytes of member ``name``, at most ``limit`` of them once inflated.
-
-    Raises :class:`~extensor.InputFormatError` (naming ``source/name``) for an encrypted
-    member, an unsupported compression method, a damaged member, or one past ``limit``.
-    """
-    where = f"{source}/{name}"
-    info = archive.getinfo(name)
-    problem = member_problem(info)
-    if problem is not None:
-        raise InputFormatError(f"member {problem}", source=where)
-    chunks: list[bytes] = []
-    total = 0
-    try:
-        with archive.open(info) as fh:
-            while block := fh.read(min(_BLOCK_BYTES, limit + 1 - total)):
-                total += len(block)
-                if total > limit:
-                    raise InputFormatError(
-                        f"member must inflate to at most {limit} bytes, got more", source=where
-                    )
-                chunks.append(block)
-    except (zipfile.BadZipFile, OSError, EOFError, zlib.error, lzma.LZMAError) as err:
-        raise InputFormatError(f"member must be readable, got {err}", source=where) from None
-    return b"".join(chunks)

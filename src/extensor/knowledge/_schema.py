@@ -173,6 +173,13 @@ REQUIRED_ANALYSIS_PARAMS: Mapping[str, str] = {
     "velocity_loss_reps": "count",
     "min_velocity_loss_reps": "count",
     "max_cues": "count",
+    "signal_max_rep_frequency_hz": "Hz",
+    "signal_min_rep_band_enrichment": "ratio",
+    "signal_max_roughness": "fraction",
+    "signal_min_samples": "count",
+    "signal_smoothing_window_s": "s",
+    "signal_min_gravity": "ratio",
+    "signal_max_gravity": "ratio",
 }
 
 

@@ -306,7 +306,7 @@ def _zip_problem(path: Path, *, max_inflated: int) -> str | None:
     """Why an uploaded zip is refused (damaged, too many members, a bomb, encrypted,
     compressed in a way Python cannot inflate), or None when it may be opened.
 
-    The readers inflate each member through :func:`extensor.io.read_member`, which
+    The readers inflate each member through :func:`extensor.io._tables.read_zip_member` (through the readers), which
     also stops at the inflated size a member claims, should it lie."""
     try:
         with zipfile.ZipFile(path) as archive:
