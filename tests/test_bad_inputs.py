@@ -507,3 +507,24 @@ def test_video_files_broken_in_three_ways(tmp_path: Path) -> None:
         path = _write_bytes(tmp_path / name, data)
         with pytest.raises(ExtensorError, match=pattern):
             extensor.analyze(path, **GOAL)
+
+
+def test_world_landmarks_are_bounded_in_metres_not_read_as_confidence() -> None:
+    """A video's 3D world landmarks (x, y, z in metres, z often negative) pass the bounds;
+    a world point kilometres away does not."""
+    from extensor.core import keypoint_series
+    from extensor.io import validate_recording
+
+    n = 4
+    pts = {"left_hip": np.tile([100.0, 200.0, 0.9], (n, 1))}
+    world = {"left_hip": np.tile([0.1, -0.2, -0.5], (n, 1))}
+    ts = keypoint_series(
+        np.arange(n) / 30.0, pts, unit="px", info={"kind": "keypoints"}, world=world
+    )
+    validate_recording(ts, kind="keypoints", source="clip.mp4")
+    far = {"left_hip": np.tile([0.1, -0.2, -5000.0], (n, 1))}
+    bad = keypoint_series(
+        np.arange(n) / 30.0, pts, unit="px", info={"kind": "keypoints"}, world=far
+    )
+    with pytest.raises(InputFormatError, match=r"clip\.mp4: .*world:left_hip.*100 m"):
+        validate_recording(bad, kind="keypoints", source="clip.mp4")

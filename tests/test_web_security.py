@@ -35,7 +35,7 @@ from extensor._config import Settings
 from extensor._errors import InputFormatError
 from extensor.core._synthetic import RepSpec, synthetic_set
 from extensor.io import read_recording, write_extensor_csv
-from extensor.io._zipread import read_member
+from extensor.io._tables import read_zip_member
 from extensor.web import WebDB, WebOptions, _routes_api, add_user, create_app
 from extensor.web._hosts import HostCheckMiddleware, allowed_hosts, host_allowed
 from extensor.web._security import Identity
@@ -425,11 +425,13 @@ def test_zip_member_is_inflated_with_a_cap(tmp_path: Path) -> None:
     reader turns an encrypted zip into an InputFormatError, not a RuntimeError."""
     data = _zip({"Accelerometer.csv": _phyphox_csv(5000)})
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        where = "x.zip/Accelerometer.csv"
         with pytest.raises(
-            InputFormatError, match=r"x\.zip/Accelerometer\.csv.*at most 1000 bytes"
+            InputFormatError, match=r"x\.zip/Accelerometer\.csv.*at most 1,000 bytes"
         ):
-            read_member(archive, "Accelerometer.csv", limit=1000, source="x.zip")
-        assert read_member(archive, "Accelerometer.csv", source="x.zip") == _phyphox_csv(5000)
+            read_zip_member(archive, "Accelerometer.csv", max_bytes=1000, source=where)
+        data_out = read_zip_member(archive, "Accelerometer.csv", max_bytes=1_000_000, source=where)
+        assert data_out == _phyphox_csv(5000)
     locked = tmp_path / "locked.zip"
     locked.write_bytes(_patch_zip(data, flags=0x1))
     with pytest.raises(InputFormatError, match="encrypted"):

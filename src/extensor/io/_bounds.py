@@ -60,6 +60,9 @@ MAX_ABS_TIME_S = 1e10
 MIN_MEDIAN_STEP_S = 1e-6
 #: Keypoint confidence (visibility, score): a probability, documented range [0, 1].
 CONFIDENCE_RANGE = (0.0, 1.0)
+#: m. 3D world landmarks (``world:<point>``, metres from the hips): 100 m, fifty body
+#: heights (a landmark is estimated within a body length of the hips).
+MAX_ABS_METRES = 100.0
 
 _BOUNDS: dict[str, float] = {
     "deg": MAX_ABS_ANGLE_DEG,
@@ -69,6 +72,7 @@ _BOUNDS: dict[str, float] = {
     "uT": MAX_ABS_MAGNETIC,
     "px": MAX_ABS_PIXELS,
     "normalized": MAX_ABS_NORMALIZED,
+    "m": MAX_ABS_METRES,
 }
 
 
@@ -97,7 +101,9 @@ def check_bounds(ts: TimeSeries, *, kind: str, source: str | None) -> None:
             )
     for name, values in ts.data.items():
         unit = ts.units.get(name, "")
-        if kind == "keypoints":
+        if kind == "keypoints" and unit == "m":  # world landmarks: x, y, z, no confidence
+            _check(ts, name, values, unit, MAX_ABS_METRES, source, what="coordinates")
+        elif kind == "keypoints":
             _check(ts, name, values[:, :2], unit, _BOUNDS.get(unit), source, what="coordinates")
             conf = values[:, 2]
             lo, hi = CONFIDENCE_RANGE
