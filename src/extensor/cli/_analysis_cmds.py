@@ -17,13 +17,12 @@ from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
-from extensor._config import load_settings
 from extensor._errors import ConfigError, ExtensorError
 from extensor._example import write_example
 from extensor._files import atomic_write, strict_json
 from extensor.app import LogEntry, ProgressFn, analysis_document, analyze_and_coach
 from extensor.cli._app import app, console, err_console, fail, print_json
-from extensor.cli._log_common import check_choices, open_log, resolve_profile, stored_profile
+from extensor.cli._log_common import check_choices, open_log, resolve_profile, settings_for
 from extensor.coach import NUMBER_HELP, Coaching, set_numbers
 from extensor.core import MISTAKES, Rep, SetAnalysis
 from extensor.io import detect_input_type
@@ -335,11 +334,7 @@ def analyze(
     if save and load is None:
         raise fail("--save needs --load (for example --load 40kg, or --load bw)")
     try:
-        profile = stored_profile(db) if goal is None or variant is None else None
-        settings = load_settings(
-            variant=variant or (profile.variant if profile else None),
-            goal=goal or (profile.goal if profile else None),
-        )
+        settings = settings_for(goal=goal, variant=variant, db=db)
         exercise = load_exercise(settings.exercise)
         check_choices(exercise, goal=settings.goal, variant=settings.variant)
         if load is not None:

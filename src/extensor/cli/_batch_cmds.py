@@ -23,7 +23,6 @@ from rich.progress import (
     TimeRemainingColumn,
 )
 
-from extensor._config import load_settings
 from extensor._errors import ExtensorError
 from extensor.cli._app import app, console, err_console, fail, print_json
 
@@ -88,16 +87,12 @@ def batch(
 ) -> None:
     """Analyse every recording of a folder or manifest; resumable; one results table."""
     from extensor.batch import BatchOptions, iter_entries, run_batch
-    from extensor.cli._log_common import stored_profile
+    from extensor.cli._log_common import settings_for
 
     if address is not None and engine != EngineChoice.ray:
         raise fail("--address needs --engine ray")
     try:
-        profile = stored_profile(db) if goal is None or variant is None else None
-        settings = load_settings(
-            variant=variant or (profile.variant if profile else None),
-            goal=goal or (profile.goal if profile else None),
-        )
+        settings = settings_for(goal=goal, variant=variant, db=db)
         options = BatchOptions(
             goal=settings.goal, variant=settings.variant, exercise=settings.exercise,
             input_type=input_type, fps=fps, angle_zero=angle_zero, report=report,

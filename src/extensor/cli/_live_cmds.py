@@ -19,12 +19,11 @@ import typer
 from rich.live import Live
 from rich.text import Text
 
-from extensor._config import load_settings
 from extensor._errors import ConfigError, ExtensorError
 from extensor._files import atomic_write
 from extensor.app import LogEntry
 from extensor.cli._app import app, console, err_console, fail
-from extensor.cli._log_common import open_log, resolve_profile, stored_profile
+from extensor.cli._log_common import open_log, resolve_profile, settings_for
 from extensor.knowledge import load_exercise
 from extensor.live import LiveRun, LiveSet, camera_frames, open_speaker, replay_frames, tracked_pose
 from extensor.progression import load_rules, parse_load
@@ -99,11 +98,7 @@ def live(
     if save and load is None:
         raise fail("--save needs --load (for example --load 40kg, or --load bw)")
     try:
-        profile = stored_profile(db) if goal is None or variant is None else None
-        settings = load_settings(
-            variant=variant or (profile.variant if profile else None),
-            goal=goal or (profile.goal if profile else None),
-        )
+        settings = settings_for(goal=goal, variant=variant, db=db)
         exercise = load_exercise(settings.exercise)
         stop = threading.Event()
         if source.isdigit():

@@ -57,6 +57,16 @@ def stored_profile(db: str | None = None) -> Profile | None:
         return get_profile(store)
 
 
+def settings_for(*, goal: str | None, variant: str | None, db: str | None) -> Settings:
+    """The settings of a command that takes ``--goal``/``--variant``: the flags, else the
+    stored profile (when a training log exists; none is created), else the settings."""
+    profile = stored_profile(db) if goal is None or variant is None else None
+    return load_settings(
+        variant=variant or (profile.variant if profile else None),
+        goal=goal or (profile.goal if profile else None),
+    )
+
+
 def resolve_profile(store: Store, settings: Settings, rules: Rules) -> tuple[Profile, bool]:
     """The stored profile, or one built from the settings (:func:`extensor.store.current_profile`)."""
     return current_profile(store, settings, rules)
