@@ -60,6 +60,8 @@ def test_history_page_shows_the_quality_trend(data_dir: Path) -> None:
 
     from extensor.web import WebOptions, create_app
 
-    with TestClient(create_app(Settings(data_dir=data_dir), WebOptions())) as c:
+    with TestClient(
+        create_app(Settings(data_dir=data_dir), WebOptions()), base_url="http://127.0.0.1:8000"
+    ) as c:
         page = c.get("/history").text
     assert '<p id="quality-trend">Rep quality: clean reps 67% -&gt; 100% over 2 rated' in page

@@ -27,7 +27,7 @@ JOB_TIMEOUT_S = 600
 @pytest.fixture(scope="module")
 def client(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
     app = create_app(Settings(data_dir=tmp_path_factory.mktemp("data")), WebOptions())
-    with TestClient(app) as c:
+    with TestClient(app, base_url="http://127.0.0.1:8000") as c:  # the Host check: loopback
         yield c
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import io
 import os
+import re
 import signal
 import socket
 import stat
@@ -228,7 +229,11 @@ def test_unknown_names_are_throttled_by_client(slow_multi: Any, checks: dict[str
 
 def test_guesses_back_off_but_never_lock_the_owner_out(multi: Any) -> None:
     """Five wrong guesses from the attacker do not stop the owner on their own machine;
-    even guesses from 30 machines only make the owner wait the back-off, then log in."""
+    even guesses from 30 machines only make the owner wait the back-off, then log in.
+    (The throttle runs on a test clock, so a slow machine cannot let a back-off lapse.)"""
+    now = [0.0]
+    st = multi.state.ext
+    st.throttle._clock = lambda: now[0]
     for _ in range(5):
         assert _login(multi, "anna", "wrong guess!", "10.3.0.1") == 401
     assert _login(multi, "anna", PASSWORD, "10.3.0.1") == 429
@@ -240,7 +245,7 @@ def test_guesses_back_off_but_never_lock_the_owner_out(multi: Any) -> None:
                      headers={"X-CSRF-Token": _token(refused)})  # fmt: skip
     assert r.status_code == 429
     assert int(r.headers["retry-after"]) == 1  # the 0.6 s cap, rounded up
-    time.sleep(0.7)
+    now[0] += 0.7
     assert _login(multi, "anna", PASSWORD, "10.3.0.99") == 200
 
 
@@ -530,7 +535,9 @@ def test_serve_allowed_host_option_reaches_the_app(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """``extensor serve --host 0.0.0.0 --allowed-host coach.lan`` builds an app that
-    answers coach.lan and this machine's name, and still refuses a rebinding name."""
+    answers coach.lan and this machine's name, and still refuses a rebinding name (400,
+    before anything else). On the network every device must also be paired: the test
+    client (not loopback) pairs with the token ``serve`` printed."""
     import uvicorn
     from typer.testing import CliRunner
 
@@ -545,9 +552,21 @@ def test_serve_allowed_host_option_reaches_the_app(
     assert r.exit_code == 0, r.output
     (web_app,) = served
     assert web_app.state.ext.options.allowed_hosts == ("coach.lan",)
+    assert web_app.state.ext.options.require_pairing
+    token = re.search(r"/pair\?token=([\w-]+)", r.output)
+    assert token is not None, r.output
     for url, status in [
         ("http://coach.lan:8000", 200),
         (f"http://{socket.gethostname()}:8000", 200),
         (EVIL_URL, 400),
     ]:
-        assert TestClient(web_app, base_url=url).get("/api/health").status_code == status, url
+        client = TestClient(web_app, base_url=url)
+        if status == 200:  # an unpaired device gets 403; pairing spends a token
+            assert client.get("/api/health").status_code == 403, url
+            fresh = (
+                web_app.state.ext.pairing.new_token()
+                if url != "http://coach.lan:8000"
+                else token.group(1)
+            )
+            assert client.get(f"/pair?token={fresh}", follow_redirects=False).status_code == 303
+        assert client.get("/api/health").status_code == status, url
