@@ -89,3 +89,42 @@ def test_espeak_speaks_a_phrase_and_becomes_idle() -> None:
         assert spoken[0][0] - t0 < 0.5  # started within half a second of being asked
     finally:
         speaker.close()
+
+
+def test_a_stalled_pose_drops_frames_instead_of_lagging() -> None:
+    """A 100 fps source while pose takes 40 ms a frame: most frames are dropped, and no
+    analysed frame waited longer than about one pose call plus one frame interval."""
+    from extensor._analysis import analysis_params
+    from extensor.core import RepSpec, synthetic_set
+    from extensor.knowledge import load_exercise
+    from extensor.live import LiveCoach, LiveSession, live_settings
+
+    ex = load_exercise()
+    coach = LiveCoach(
+        params=analysis_params(ex, variant="45_degree_bench", goal="hypertrophy"),
+        settings=live_settings(ex, variant="45_degree_bench"),
+    )
+    kp = synthetic_set([RepSpec()], noise_deg=0.0, keypoints=True, rate_hz=100.0).keypoints
+    assert kp is not None
+    names = [n for n in kp.data if kp.data[n].ndim == 2]
+
+    def slow_pose(f: LiveFrame) -> dict[str, tuple[float, float, float]]:
+        time.sleep(0.04)
+        return {n: tuple(float(v) for v in kp.data[n][f.index]) for n in names}  # type: ignore[misc]
+
+    def camera():  # type: ignore[no-untyped-def]
+        start = time.monotonic()
+        for k, t in enumerate(kp.time[:100]):
+            wait = start + float(t) - time.monotonic()
+            if wait > 0:
+                time.sleep(wait)
+            yield LiveFrame(k, float(t), None, time.monotonic())
+
+    session = LiveSession(coach=coach, pose=slow_pose, speaker=RecordingSpeaker())
+    session.run(camera(), block=False)
+    timing = session.timing.to_dict()
+    assert timing["frames_in"] == 100
+    assert timing["frames_dropped"] >= 50  # pose keeps up with at most 1 in 4 frames
+    assert timing["frames_analysed"] + timing["frames_dropped"] == 100
+    # no growing queue: the worst wait is about one pose call plus its own (~90 ms)
+    assert timing["frame_to_event_latency"]["max_ms"] < 400  # a queue would reach seconds
