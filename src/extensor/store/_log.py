@@ -16,7 +16,7 @@ only when compared.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING, Any
@@ -275,11 +275,14 @@ def log_sets(
 
 def source_of(run: AnalysisRun) -> str:
     """``video``, ``keypoints`` or ``sensor``: where an analysed set's motion came from."""
-    info = run.recording.info
-    kind = str(run.result.input_kind)
-    if kind == "video" or "pose_backend" in info or info.get("kind") == "video":
+    return _source_kind(str(run.result.input_kind), run.recording.info)
+
+
+def _source_kind(input_kind: str, info: Mapping[str, Any]) -> str:
+    """``video``, ``keypoints`` or ``sensor`` from an input kind and the recording's info."""
+    if input_kind == "video" or "pose_backend" in info or info.get("kind") == "video":
         return "video"
-    if kind in ("keypoints", "synthetic"):
+    if input_kind in ("keypoints", "synthetic"):
         return "keypoints"
     return "sensor"
 
@@ -358,15 +361,7 @@ def save_result(
             stored = db.get(SessionRow, existing.session_id)
             assert stored is not None
             return LoggedSets(stored.id, stored.day, (existing.id,)), False
-    info = result.info
-    kind = str(result.input_kind)
-    src = (
-        "video"
-        if kind == "video" or "pose_backend" in info
-        else "keypoints"
-        if kind in ("keypoints", "synthetic")
-        else "sensor"
-    )
+    src = _source_kind(str(result.input_kind), result.info)
     saved = _save_set(
         store, result, input_file=result.source, source=src, load=load, unit=unit, day=day,
         lifter=lifter, result_key=result_key,
