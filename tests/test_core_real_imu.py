@@ -59,3 +59,55 @@ def test_uncalibrated_sensor_reports_past_neutral_as_not_observable(u4):
     """No absolute neutral on a raw IMU: past_neutral is listed as not observable."""
     assert "past_neutral" in u4.not_observable
     assert not u4.neutral_known
+
+
+@pytest.fixture(scope="module")
+def session():
+    """The five units of the session folder, read together: sets cut at the long rests."""
+    from extensor._analysis import run_sets
+    from extensor.io import read_recording
+
+    ts = read_recording(SHARED, member="test.txt")
+    return ts, run_sets(ts, goal="strength", variant="seated_lever_machine")
+
+
+def test_the_session_folder_is_three_sets_of_ten(session):
+    """The hand labels' three blocks (correct, fast, low amplitude) are three sets."""
+    _, runs = session
+    assert [r.result.metrics.rep_count for r in runs] == [10, 10, 10]
+    labels = _labels()
+    for k, run in enumerate(runs):
+        block = labels[10 * k : 10 * k + 10]
+        assert {kind for kind, _, _ in block} == {k + 1}
+        where = run.result.info["set"]
+        assert where["start_s"] < block[0][1]
+        assert block[-1][2] < where["end_s"]
+
+
+def test_the_unit_on_the_trunk_is_chosen(session):
+    """u4 is the unit the dataset's notes name as following the trunk."""
+    ts, runs = session
+    assert ts.info["imu_units"] == ["u1", "u2", "u3", "u4", "u5"]
+    assert runs[0].motion.info["imu_unit"] == "u4"
+
+
+def test_each_set_gets_its_execution_type(session):
+    """Set 1 (correct) has neither fault, set 2 (fast) lacks the top pause on every rep,
+    set 3 (low amplitude) is partial on every rep against the session's best reps."""
+    _, (correct, fast, low) = session
+    every = list(range(1, 11))
+    assert correct.result.reps_with("no_top_pause") == []
+    assert correct.result.reps_with("partial_range") == []
+    assert fast.result.reps_with("no_top_pause") == every
+    assert fast.result.reps_with("partial_range") == []
+    assert low.result.reps_with("partial_range") == every
+
+
+def test_a_neutral_hold_at_the_start_makes_past_neutral_judged():
+    """The subject sits still and upright for the first 1.6 s: with --neutral-hold 1.4 the
+    neutral is known, and the leaning back of every correct rep is past neutral."""
+    run = analyze_file(SHARED / "u4" / "test.txt", goal="strength",
+                       variant="seated_lever_machine", neutral_hold_s=1.4)  # fmt: skip
+    assert run.result.neutral_known
+    assert "past_neutral" not in run.result.not_observable
+    assert set(range(1, 11)) <= set(run.result.reps_with("past_neutral"))

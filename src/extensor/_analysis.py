@@ -27,6 +27,7 @@ from extensor.core import (
     TimeSeries,
     VelocityLossParams,
     analyze_motion,
+    analyze_sets,
     check_movement,
     encoder_to_motion,
     imu_to_motion,
@@ -44,6 +45,7 @@ __all__ = [
     "analyze_recording",
     "movement_limits",
     "run_analysis",
+    "run_sets",
     "to_motion",
 ]
 
@@ -153,7 +155,11 @@ def to_motion(ts: TimeSeries, /, *, exercise: Exercise, variant: str) -> TimeSer
     if kind == "angle":
         return encoder_to_motion(ts)
     if kind == "imu":
-        return imu_to_motion(ts, min_axis_share=exercise.analysis_param("min_rotation_axis_share"))
+        return imu_to_motion(
+            ts,
+            min_axis_share=exercise.analysis_param("min_rotation_axis_share"),
+            max_hold_motion_deg=exercise.analysis_param("neutral_hold_max_motion_deg"),
+        )
     raise InputFormatError(
         f"recording kind must be keypoints, angle, imu or motion, got {kind!r}",
         source=ts.info.get("source"),
@@ -210,6 +216,45 @@ def run_analysis(
     motion = to_motion(ts, exercise=ex, variant=variant)
     result = analyze_motion(motion, params=analysis_params(ex, variant=variant, goal=goal))
     return AnalysisRun(recording=ts, motion=motion.add_events(result.events), result=result)
+
+
+def run_sets(
+    ts: TimeSeries,
+    /,
+    *,
+    goal: str,
+    variant: str,
+    exercise: Exercise | None = None,
+) -> tuple[AnalysisRun, ...]:
+    """Analyse a recording that may hold several sets: one run per set, in time order.
+
+    Rests of the data file's ``set_rest_s`` or more between reps cut the recording into
+    sets (:func:`extensor.core.analyze_sets`: the reps are cut once, one angle reference
+    for the whole session, each set judged alone but its range against the session's
+    best reps). Each run's ``recording`` and ``motion`` are the set's part of the series.
+    A recording of one set gives the one run of :func:`run_analysis`.
+    """
+    ex = exercise or load_exercise()
+    goal, variant = ex.goal(goal).id, ex.variant(variant).id
+    motion = to_motion(ts, exercise=ex, variant=variant)
+    params = analysis_params(ex, variant=variant, goal=goal)
+    results = analyze_sets(motion, params=params, min_rest_s=ex.analysis_param("set_rest_s"))
+    if len(results) == 1:
+        return (AnalysisRun(recording=ts, motion=motion.add_events(results[0].events),
+                            result=results[0]),)  # fmt: skip
+    runs = []
+    for result in results:
+        where = result.info["set"]
+        a, b = where["start_s"], where["end_s"]
+        part = motion.get_ts_between_times(a, b)
+        runs.append(
+            AnalysisRun(
+                recording=ts.get_ts_between_times(a, b),
+                motion=part.add_events(result.events),
+                result=result,
+            )
+        )
+    return tuple(runs)
 
 
 def analyze_recording(

@@ -27,17 +27,22 @@ from extensor.app._compare import (
     side_from_logged,
 )
 from extensor.app._pipeline import (
+    SESSION_SCHEMA,
     STAGES,
+    CoachedSession,
     CoachedSet,
     LogEntry,
     ProgressFn,
     analysis_document,
     analyze_and_coach,
+    analyze_session,
 )
 from extensor.app._trend import QualityTrend, quality_trend
 
 __all__ = [
+    "SESSION_SCHEMA",
     "STAGES",
+    "CoachedSession",
     "CoachedSet",
     "Comparison",
     "LogEntry",
@@ -47,6 +52,7 @@ __all__ = [
     "SetSide",
     "analysis_document",
     "analyze_and_coach",
+    "analyze_session",
     "change_profile",
     "compare_sets",
     "history_svg",

@@ -23,7 +23,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from extensor._analysis import AnalysisRun, run_analysis
+from extensor._analysis import AnalysisRun, run_analysis, run_sets
 from extensor._errors import ConfigError, ExtensorError
 from extensor._files import json_safe
 from extensor.coach import (
@@ -45,12 +45,15 @@ from extensor.store import LoggedSets, Store, get_profile, load_history, save_an
 from extensor.video import write_annotated_video
 
 __all__ = [
+    "SESSION_SCHEMA",
     "STAGES",
+    "CoachedSession",
     "CoachedSet",
     "LogEntry",
     "ProgressFn",
     "analysis_document",
     "analyze_and_coach",
+    "analyze_session",
 ]
 
 #: The pipeline's stages, in order; each is announced once through the progress callback.
@@ -166,34 +169,191 @@ def analyze_and_coach(
     report (with key frames from a video unless ``key_frames`` is False), ``annotated``
     the video with its overlay, ``keypoints`` the pose trace as an extensor CSV.
     ``source_name`` replaces the recording's name in the result (an upload's name).
+    The whole recording is one set; :func:`analyze_session` finds several.
     Raises ExtensorError; a file that cannot be written says which.
     """
+    ex, rules, goal, variant = _settle(exercise, rules, goal, variant, log=log, store=store)
     say = progress or _noop
+    recording, path, kind = _read(
+        source, exercise=ex, input_type=input_type, read_options=read_options,
+        annotated=annotated, keypoints=keypoints, say=say,
+    )  # fmt: skip
+    say("analysing", None, None)
+    run = run_analysis(recording, goal=goal, variant=variant, exercise=ex)
+    return _coach_and_write(
+        run, ex, rules, goal=goal, variant=variant, path=path, kind=kind,
+        source_name=source_name, report=report, key_frames=key_frames, annotated=annotated,
+        keypoints=keypoints, log=log, store=store, say=say,
+    )  # fmt: skip
+
+
+@dataclass(frozen=True, slots=True)
+class CoachedSession:
+    """The sets of one recording, each analysed and coached (:func:`analyze_session`).
+
+    ``set_count`` is how many sets the recording holds; ``sets`` those analysed (all, or
+    the one asked for).
+    """
+
+    sets: tuple[CoachedSet, ...]
+    set_count: int
+
+    def to_dict(self) -> dict[str, Any]:
+        """One set: that set's document (:meth:`CoachedSet.to_dict`); several: a session
+        document ``{"schema", "source", "set_count", "sets": [set documents]}``."""
+        if self.set_count == 1 or len(self.sets) == 1:
+            return self.sets[0].to_dict()
+        return {
+            "schema": SESSION_SCHEMA,
+            "source": self.sets[0].result.source,
+            "set_count": self.set_count,
+            "sets": [s.to_dict() for s in self.sets],
+        }
+
+    @property
+    def files(self) -> tuple[Path, ...]:
+        return tuple(p for s in self.sets for p in s.files)
+
+    def discard_files(self) -> None:
+        """Remove every set's files (see :meth:`CoachedSet.discard_files`)."""
+        for s in self.sets:
+            s.discard_files()
+
+
+#: The ``schema`` of a session document (a recording of several sets).
+SESSION_SCHEMA = "extensor.session/1"
+
+
+def analyze_session(
+    source: str | Path | TimeSeries,
+    /,
+    *,
+    goal: str,
+    variant: str,
+    set_number: int | None = None,
+    exercise: Exercise | None = None,
+    rules: Rules | None = None,
+    input_type: str | None = None,
+    read_options: dict[str, Any] | None = None,
+    report: Path | None = None,
+    key_frames: bool = True,
+    annotated: Path | None = None,
+    keypoints: Path | None = None,
+    log: LogEntry | None = None,
+    store: Store | None = None,
+    progress: ProgressFn | None = None,
+) -> CoachedSession:
+    """Like :func:`analyze_and_coach` for a recording that may hold several sets.
+
+    Long rests (the data file's ``set_rest_s``) cut the recording into sets
+    (:func:`extensor._analysis.run_sets`); each is coached, and with ``log`` saved, as a
+    set of its own, in order (so the load verdict of the last one sees the ones before).
+    ``set_number`` (1-based) keeps only that set. The files (``report``, ``annotated``,
+    ``keypoints``) are for one set: with several sets they need ``set_number``.
+    """
+    ex, rules, goal, variant = _settle(exercise, rules, goal, variant, log=log, store=store)
+    say = progress or _noop
+    recording, path, kind = _read(
+        source, exercise=ex, input_type=input_type, read_options=read_options,
+        annotated=annotated, keypoints=keypoints, say=say,
+    )  # fmt: skip
+    say("analysing", None, None)
+    runs = run_sets(recording, goal=goal, variant=variant, exercise=ex)
+    if set_number is not None and not 1 <= set_number <= len(runs):
+        raise ConfigError(
+            f"set must be between 1 and {len(runs)} (the sets this recording holds),"
+            f" got {set_number}"
+        )
+    chosen = runs if set_number is None else (runs[set_number - 1],)
+    asked = [n for n, p in (("--report", report), ("--annotated", annotated),
+                            ("--keypoints", keypoints)) if p is not None]  # fmt: skip
+    if len(chosen) > 1 and asked:
+        raise ConfigError(
+            f"this recording holds {len(runs)} sets: {', '.join(asked)} writes one set's files,"
+            " so pass --set N (or --whole to analyse the recording as one set)"
+        )
+    done: list[CoachedSet] = []
+    try:
+        for run in chosen:
+            one = _coach_and_write(
+                run, ex, rules, goal=goal, variant=variant, path=path, kind=kind,
+                source_name=None, report=report, key_frames=key_frames,
+                annotated=annotated, keypoints=keypoints, log=log, store=store, say=say,
+            )  # fmt: skip
+            done.append(one)
+    except BaseException:
+        for d in done:
+            d.discard_files()
+        raise
+    return CoachedSession(sets=tuple(done), set_count=len(runs))
+
+
+def _settle(
+    exercise: Exercise | None,
+    rules: Rules | None,
+    goal: str,
+    variant: str,
+    *,
+    log: LogEntry | None,
+    store: Store | None,
+) -> tuple[Exercise, Rules, str, str]:
     ex = exercise or load_exercise()
     the_rules = rules or load_rules(exercise=ex)
-    goal, variant = ex.goal(goal).id, ex.variant(variant).id
     if log is not None and store is None:
         raise ConfigError("saving a set in the training log needs an open store")
+    return ex, the_rules, ex.goal(goal).id, ex.variant(variant).id
+
+
+def _read(
+    source: str | Path | TimeSeries,
+    *,
+    exercise: Exercise,
+    input_type: str | None,
+    read_options: dict[str, Any] | None,
+    annotated: Path | None,
+    keypoints: Path | None,
+    say: ProgressFn,
+) -> tuple[TimeSeries, Path | None, str | None]:
+    """(the recording, its path or None, the adapter's name) for a file or a series."""
     say("reading", None, None)
     path: Path | None = None
     if isinstance(source, TimeSeries):
-        recording, kind = source, input_type
+        recording, kind = source, None
     else:
         path = Path(source)
         kind = input_type or detect_input_type(path)
         if annotated is not None and kind != "video":
             raise ConfigError(f"--annotated needs a video input, got a {kind} file")
         options = dict(read_options or {})
-        if kind == "video" and progress is not None:
+        if kind == "video" and say is not _noop:
             options["progress"] = lambda done, total: say("reading", done, total)
-        recording = read_recording(path, input_type=kind, exercise=ex, **options)
+        recording = read_recording(path, input_type=kind, exercise=exercise, **options)
     if keypoints is not None and recording.info.get("kind") != "keypoints":
         raise ConfigError("--keypoints needs a video or keypoint input")
-    say("analysing", None, None)
-    run = run_analysis(recording, goal=goal, variant=variant, exercise=ex)
+    return recording, path, kind if path is not None else input_type
+
+
+def _coach_and_write(
+    run: AnalysisRun,
+    ex: Exercise,
+    rules: Rules,
+    *,
+    goal: str,
+    variant: str,
+    path: Path | None,
+    kind: str | None,
+    source_name: str | None,
+    report: Path | None,
+    key_frames: bool,
+    annotated: Path | None,
+    keypoints: Path | None,
+    log: LogEntry | None,
+    store: Store | None,
+    say: ProgressFn,
+) -> CoachedSet:
+    """Save (with ``log``), coach and write the files of one analysed set."""
     if source_name is not None:
         run = replace(run, result=replace(run.result, source=source_name))
-
     logged: LoggedSets | None = None
     history: Sequence[SessionSummary] | None = None
     profile: Profile | None = None
@@ -211,7 +371,7 @@ def analyze_and_coach(
         profile = get_profile(store)
     say("coaching", None, None)
     coaching = coach_set(
-        run.result, exercise=ex, goal=goal, rules=the_rules, history=history, profile=profile,
+        run.result, exercise=ex, goal=goal, rules=rules, history=history, profile=profile,
         today=day, pain=log.pain if log is not None else False,
     )  # fmt: skip
 

@@ -20,7 +20,14 @@ from rich.table import Table
 from extensor._errors import ConfigError, ExtensorError
 from extensor._example import write_example
 from extensor._files import atomic_write, strict_json
-from extensor.app import LogEntry, ProgressFn, analysis_document, analyze_and_coach
+from extensor.app import (
+    CoachedSession,
+    LogEntry,
+    ProgressFn,
+    analysis_document,
+    analyze_and_coach,
+    analyze_session,
+)
 from extensor.cli._app import app, console, err_console, fail, print_json
 from extensor.cli._log_common import check_choices, open_log, resolve_profile, settings_for
 from extensor.coach import NUMBER_HELP, Coaching, set_numbers
@@ -326,22 +333,47 @@ def analyze(
         Path | None,
         typer.Option(help="Save the pose trace as an extensor CSV, to re-analyse without pose."),
     ] = None,
+    set_number: Annotated[
+        int | None,
+        typer.Option("--set", help="A recording of several sets: analyse only set N (from 1)."),
+    ] = None,
+    whole: Annotated[
+        bool, typer.Option(help="Analyse the recording as one set, even across long rests.")
+    ] = False,
+    neutral_hold: Annotated[
+        float | None,
+        typer.Option(
+            help="IMU: the first SECONDS are a still, tall hold at neutral (calibrates it)."
+        ),
+    ] = None,
+    sensor: Annotated[
+        str | None,
+        typer.Option(help="IMU file or folder of several units: use this unit, not the trunk's."),
+    ] = None,
+    member: Annotated[
+        str | None,
+        typer.Option(help="IMU folder of unit folders: the file to read in each (test.txt)."),
+    ] = None,
 ) -> None:
     """Count reps, time the phases, flag faults, and coach the next set.
 
+    A recording of several sets (rests of 15 s or more) is analysed set by set, its range
+    judged against the session's best reps; `--set N` keeps one set, `--whole` none.
     Goal and variant: the flags, else the stored profile (`extensor profile`), else settings.
     """
     if save and load is None:
         raise fail("--save needs --load (for example --load 40kg, or --load bw)")
+    if whole and set_number is not None:
+        raise fail("--set and --whole exclude each other: pick one set, or the whole recording")
     try:
         settings = settings_for(goal=goal, variant=variant, db=db)
         exercise = load_exercise(settings.exercise)
         check_choices(exercise, goal=settings.goal, variant=settings.variant)
         if load is not None:
             parse_load(load, default_unit="kg")
-        options: dict[str, Any] = {
-            k: v for k, v in {"fps": fps, "angle_zero": angle_zero}.items() if v is not None
-        }
+        given = {"fps": fps, "angle_zero": angle_zero, "neutral_hold_s": neutral_hold,
+                 "sensor": sensor, "member": member}  # fmt: skip
+        options: dict[str, Any] = {k: v for k, v in given.items() if v is not None}
         options["max_bytes"] = settings.max_input_bytes
         kind = input_type or detect_input_type(input)
         if annotated is not None and kind != "video":
@@ -357,22 +389,47 @@ def analyze(
             value, unit = parse_load(load, default_unit=current.unit)
             entry = LogEntry(load=value, unit=unit, rpe=rpe, rir=rir, pain=pain, note=note)
         with bar or contextlib.nullcontext(), store or contextlib.nullcontext():
-            done = analyze_and_coach(
-                input, goal=settings.goal, variant=settings.variant, exercise=exercise,
-                input_type=kind, read_options=options, report=report, annotated=annotated,
-                keypoints=keypoints, log=entry, store=store, progress=progress,
-            )  # fmt: skip
+            common: dict[str, Any] = {
+                "goal": settings.goal, "variant": settings.variant, "exercise": exercise,
+                "input_type": kind, "read_options": options, "report": report, "annotated": annotated,
+                "keypoints": keypoints, "log": entry, "store": store, "progress": progress,
+            }  # fmt: skip
+            if whole:
+                one = analyze_and_coach(input, **common)
+                session = CoachedSession(sets=(one,), set_count=1)
+            else:
+                session = analyze_session(input, set_number=set_number, **common)
     except ExtensorError as err:
         raise fail(err) from None
-    result, coaching = done.result, done.coaching
     to_stdout = json_out == "-"
-    if not to_stdout:
-        print_analysis(result, coaching=coaching, quiet=quiet)
+    for done in session.sets if not to_stdout else ():
+        where = done.result.info.get("set")
+        if where is not None and not quiet:
+            console.rule(
+                f"[bold]Set {where['number']} of {where['of']}[/] "
+                f"({where['start_s']:.1f}-{where['end_s']:.1f} s)"
+            )
+        print_analysis(done.result, coaching=done.coaching, quiet=quiet)
+    _report_outputs(session, json_out=json_out, quiet=quiet, entry=entry, keypoints=keypoints,
+                    annotated=annotated)  # fmt: skip
+
+
+def _report_outputs(
+    session: CoachedSession,
+    *,
+    json_out: str | None,
+    quiet: bool,
+    entry: LogEntry | None,
+    keypoints: Path | None,
+    annotated: Path | None,
+) -> None:
+    """Write the JSON and say which files were written and what was saved."""
+    to_stdout = json_out == "-"
     if json_out and not to_stdout:
         try:
-            _write_json(Path(json_out), done.to_dict())
+            _write_json(Path(json_out), session.to_dict())
         except BaseException:
-            done.discard_files()  # a failed run leaves none of its files behind
+            session.discard_files()  # a failed run leaves none of its files behind
             raise
         if not quiet:
             console.print(f"JSON written to {json_out}")
@@ -381,19 +438,26 @@ def analyze(
         say(f"Pose trace written to {keypoints}")
     if annotated is not None and not quiet:
         say(f"Annotated video written to {annotated}")
-    for warning in done.warnings:
-        say(f"[yellow]warning[/]: {escape(warning)}")
-    if done.report is not None and not quiet:
-        say(f"Report written to {done.report.report} ({done.report.size_bytes / 1024:.0f} KB)")
-    if done.logged is not None and entry is not None:
+    for done in session.sets:
+        for warning in done.warnings:
+            say(f"[yellow]warning[/]: {escape(warning)}")
+        if done.report is not None and not quiet:
+            size = done.report.size_bytes / 1024
+            say(f"Report written to {done.report.report} ({size:.0f} KB)")
+    saved = [d for d in session.sets if d.logged is not None]
+    if saved and entry is not None:
+        reps = ", ".join(str(d.result.complete_rep_count) for d in saved)
+        clean = ", ".join(str(len(d.result.clean_reps)) for d in saved)
+        day = saved[-1].logged.day.isoformat() if saved[-1].logged is not None else ""
+        sets = f"{len(saved)} sets of " if len(saved) > 1 else ""
         say(
-            f"Saved to the training log: {result.complete_rep_count} reps at "
-            f"{format_load(entry.load, entry.unit)} on {done.logged.day.isoformat()}, "
-            f"{len(result.clean_reps)} clean. Next: `extensor next`.",
+            f"Saved to the training log: {sets}{reps} reps at "
+            f"{format_load(entry.load, entry.unit)} on {day}, "
+            f"{clean} clean. Next: `extensor next`.",
             markup=False,
         )
     if to_stdout:
-        print_json(done.to_dict())
+        print_json(session.to_dict())
 
 
 @app.command()

@@ -3,8 +3,14 @@
 Nothing here reads files, draws, or imports cv2 or matplotlib.
 """
 
-from extensor.core._analyze import analyze_motion
+from extensor.core._analyze import analyze_motion, analyze_sets
 from extensor.core._constants import STANDARD_GRAVITY
+from extensor.core._imu import (
+    DEFAULT_AHRS_GAIN,
+    DEFAULT_GYROSCOPE_RANGE_DPS,
+    choose_trunk_unit,
+    imu_to_motion,
+)
 from extensor.core._keypoints import (
     KEYPOINT_UNITS,
     POINT_NAMES,
@@ -18,10 +24,7 @@ from extensor.core._keypoints import (
     world_channel,
 )
 from extensor.core._kinematics import (
-    DEFAULT_AHRS_GAIN,
-    DEFAULT_GYROSCOPE_RANGE_DPS,
     encoder_to_motion,
-    imu_to_motion,
     keypoints_to_motion,
 )
 from extensor.core._movement import check_movement
@@ -49,6 +52,7 @@ from extensor.core._results import (
     rep_events,
     rep_extremes,
 )
+from extensor.core._sets import SetWindow, session_reference_range, set_windows
 from extensor.core._signal_quality import SignalQualityParams
 from extensor.core._stream import StreamingAnalyzer
 from extensor.core._synthetic import RepSpec, RepTruth, SyntheticSet, make_rep, synthetic_set
@@ -96,6 +100,7 @@ __all__ = [
     "SegmentationParams",
     "SetAnalysis",
     "SetMetrics",
+    "SetWindow",
     "SignalQualityParams",
     "StreamingAnalyzer",
     "SyntheticSet",
@@ -103,7 +108,9 @@ __all__ = [
     "TimeSeries",
     "VelocityLossParams",
     "analyze_motion",
+    "analyze_sets",
     "check_movement",
+    "choose_trunk_unit",
     "encoder_to_motion",
     "format_reps",
     "has_world",
@@ -122,6 +129,8 @@ __all__ = [
     "rep_events",
     "rep_extremes",
     "reps_of",
+    "session_reference_range",
+    "set_windows",
     "synthetic_set",
     "validate_time",
     "view_angle_deg",

@@ -8,7 +8,7 @@ whose mistake the input can show; list the others as not observable.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
@@ -26,6 +26,7 @@ from extensor.core._plausibility import (
 )
 from extensor.core._results import Fault, MovementCheck, Notice, Rep, SetAnalysis, SetMetrics
 from extensor.core._segment import find_turning_points
+from extensor.core._sets import session_reference_range, set_windows
 from extensor.core._signal_quality import gravity_problem, signal_problems
 from extensor.core._timeseries import FloatArray, TimeSeries
 from extensor.core.mistakes import MISTAKES
@@ -33,6 +34,7 @@ from extensor.core.mistakes import MISTAKES
 __all__ = [
     "INPUT_SOURCES",
     "analyze_motion",
+    "analyze_sets",
     "filter_stretch",
     "finalize_analysis",
     "observable_mistakes",
@@ -146,6 +148,75 @@ def analyze_motion(ts: TimeSeries, /, *, params: AnalysisParams) -> SetAnalysis:
     result, and a non-empty ``info["unjudgeable"]`` (reasons) marks every fault not
     observable.
     """
+    cut = _cut_reps(ts, params)
+    return finalize_analysis(cut.reps, params=params, **cut.context)
+
+
+def analyze_sets(
+    ts: TimeSeries, /, *, params: AnalysisParams, min_rest_s: float
+) -> tuple[SetAnalysis, ...]:
+    """Like :func:`analyze_motion`, for a recording that may hold several sets.
+
+    The reps are cut once from the whole series; a rest of ``min_rest_s`` or more between
+    two reps ends a set (:func:`~extensor.core._sets.set_windows`). Each set is judged on
+    its own (reps numbered from 1, velocity loss and tempo within the set), its range
+    against the session's reference range; ``info["set"]`` gives ``number``, ``of``,
+    ``start_s``, ``end_s`` and ``session_reference_range_deg``, and a ``one_of_sets``
+    notice says the same. With one set the result is :func:`analyze_motion`'s.
+    """
+    cut = _cut_reps(ts, params)
+    t = ts.time
+    windows = set_windows(cut.reps, start=float(t[0]), end=float(t[-1]), min_rest_s=min_rest_s)
+    if len(windows) < 2:
+        return (finalize_analysis(cut.reps, params=params, **cut.context),)
+    tracks = cut.context["tracks"]
+    tracking = [rep_tracking(r, *tracks) for r in cut.reps]
+    checked = mark_unreliable(
+        cut.reps, limits=params.plausibility, neutral_known=cut.context["neutral_known"],
+        tracking=tracking,
+    )  # fmt: skip
+    percentile = params.fault_param("partial_range", "reference_range_percentile")
+    reference = session_reference_range(checked, percentile=percentile)
+    session = replace(params, session_reference_range_deg=reference)
+    x = ts.channel("extension")
+    out = []
+    for number, (a, b) in enumerate(windows, start=1):
+        last = number == len(windows)
+        reps = [r for r in cut.reps if a <= r.start and (r.start < b or last)]
+        inside = (t >= a) & (t <= b) & np.isfinite(x)
+        spread = (
+            float(np.percentile(x[inside], 98) - np.percentile(x[inside], 2))
+            if inside.any()
+            else 0.0
+        )
+        where = {"number": number, "of": len(windows), "start_s": round(a, 3), "end_s": round(b, 3),
+                 "session_reference_range_deg": reference}  # fmt: skip
+        against = (
+            ""
+            if reference is None
+            else (f"; range judged against the session's best reps ({reference:.0f} deg)")
+        )
+        note = Notice(
+            "one_of_sets",
+            f"set {number} of {len(windows)} in this recording ({a:.1f}-{b:.1f} s){against}",
+        )
+        context = {**cut.context, "duration_s": b - a, "spread_deg": spread,
+                   "notices": [*cut.context["notices"], note],
+                   "info": {**cut.context["info"], "set": where}}  # fmt: skip
+        out.append(finalize_analysis(reps, params=session, **context))
+    return tuple(out)
+
+
+@dataclass(frozen=True, slots=True)
+class _Cut:
+    """The reps cut from a motion series and the rest of :func:`finalize_analysis`'s input."""
+
+    reps: list[Rep]
+    context: dict[str, Any]
+
+
+def _cut_reps(ts: TimeSeries, params: AnalysisParams) -> _Cut:
+    """Split at gaps, filter, find turning points and cut reps and phases (not yet judged)."""
     src = ts.info.get("source")
     seg = params.segmentation
     x_raw = ts.channel("extension")
@@ -190,22 +261,21 @@ def analyze_motion(ts: TimeSeries, /, *, params: AnalysisParams) -> SetAnalysis:
             timing=timing, first_number=len(reps) + 1,
         )  # fmt: skip
     spread = float(np.nanpercentile(x_raw, 98) - np.nanpercentile(x_raw, 2))
-    return finalize_analysis(
-        reps,
-        params=params,
-        input_kind=str(ts.info.get("input_kind", "synthetic")),
-        neutral_known=neutral_known,
-        has_head=head_raw is not None,
-        judgeable=judgeable,
-        notices=notices,
-        duration_s=ts.duration,
-        sample_rate=ts.sample_rate,
-        spread_deg=spread,
-        source=src,
-        info={k: v for k, v in ts.info.items() if k in _INFO_KEYS},
-        movement=movement,
-        tracks=(t, finite.astype(float), ts.data.get("quality")),
-    )
+    context: dict[str, Any] = {
+        "input_kind": str(ts.info.get("input_kind", "synthetic")),
+        "neutral_known": neutral_known,
+        "has_head": head_raw is not None,
+        "judgeable": judgeable,
+        "notices": notices,
+        "duration_s": ts.duration,
+        "sample_rate": ts.sample_rate,
+        "spread_deg": spread,
+        "source": src,
+        "info": {k: v for k, v in ts.info.items() if k in _INFO_KEYS},
+        "movement": movement,
+        "tracks": (t, finite.astype(float), ts.data.get("quality")),
+    }
+    return _Cut(reps, context)
 
 
 def _unwrapped_deg(angle: FloatArray) -> FloatArray:

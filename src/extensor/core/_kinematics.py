@@ -34,18 +34,14 @@ from typing import Literal
 import numpy as np
 
 from extensor._errors import AnalysisError, EmptyInputError
-from extensor.core._constants import STANDARD_GRAVITY
 from extensor.core._keypoints import has_world, point_conf, point_world, point_xy
 from extensor.core._timeseries import FloatArray, TimeSeries
 from extensor.core._world import body_plane_vectors, plane_angle_deg, view_angle_deg
 
 __all__ = [
-    "DEFAULT_AHRS_GAIN",
-    "DEFAULT_GYROSCOPE_RANGE_DPS",
     "NeutralReference",
     "choose_side",
     "encoder_to_motion",
-    "imu_to_motion",
     "keypoints_to_motion",
     "signed_angle_deg",
 ]
@@ -300,124 +296,3 @@ def encoder_to_motion(ts: TimeSeries, /) -> TimeSeries:
     return TimeSeries(
         ts.time, {"extension": ts.channel("angle")}, units={"extension": "deg"}, info=info
     )
-
-
-#: Gain of the imufusion AHRS (how strongly the accelerometer corrects the integrated
-#: gyroscope). 0.5 is the Fusion library's own default, suited to a body-worn unit moving
-#: slowly; a property of the sensor fusion, not of the exercise.
-DEFAULT_AHRS_GAIN = 0.5
-
-#: Full-scale range of the gyroscope in deg/s: the AHRS treats readings at this value as
-#: clipped. 2000 deg/s is the widest range of common MEMS IMUs (phones, MPU-6050, BMI160);
-#: a property of the sensor, so the IMU adapter takes it as an option
-#: (``gyroscope_range_dps``) and records it in ``info``.
-DEFAULT_GYROSCOPE_RANGE_DPS = 2000.0
-
-
-def imu_to_motion(
-    ts: TimeSeries,
-    /,
-    *,
-    min_axis_share: float,
-    fusion_gain: float | None = None,
-    gyroscope_range_dps: float | None = None,
-) -> TimeSeries:
-    """Trunk angle from a torso IMU, whatever way the unit is mounted.
-
-    1. Orientation by the imufusion AHRS (gyroscope + accelerometer), started from the
-       gravity direction of the first samples so there is no start-up transient.
-    2. The gravity direction in the sensor frame over time; its median is the rest
-       direction.
-    3. The main rotation axis of the movement = first principal direction of the tilt
-       vectors ``rest x gravity(t)``; the signed rotation about it is the angle.
-    4. The sign makes excursions away from rest positive. With no calibration there is
-       no absolute neutral: ``info["neutral_known"]`` is False and the rest is the bottom.
-
-    When less than ``min_axis_share`` of the tilt lies along that axis, the movement is not
-    one trunk rotation (another exercise, or a unit not on the torso): a notice says so.
-
-    ``fusion_gain`` and ``gyroscope_range_dps`` describe the sensor fusion and the sensor:
-    given here, else taken from ``ts.info`` (``ahrs_gain``, ``gyroscope_range_dps``, set by
-    the IMU adapter's options), else :data:`DEFAULT_AHRS_GAIN` and
-    :data:`DEFAULT_GYROSCOPE_RANGE_DPS`.
-    """
-    import imufusion  # light C extension, a core dependency
-
-    src = ts.info.get("source")
-    acc, gyr, t = ts.channel("acc"), ts.channel("gyr"), ts.time
-    if not (np.isfinite(acc).all() and np.isfinite(gyr).all()):
-        good = np.isfinite(acc).all(axis=1) & np.isfinite(gyr).all(axis=1)
-        if good.sum() < 2:
-            raise EmptyInputError("no finite IMU sample", source=src)
-        acc = np.stack([np.interp(t, t[good], acc[good, k]) for k in range(3)], axis=1)
-        gyr = np.stack([np.interp(t, t[good], gyr[good, k]) for k in range(3)], axis=1)
-    rate = ts.sample_rate
-    ahrs = imufusion.Ahrs()
-    settings = imufusion.AhrsSettings()
-    gain = fusion_gain if fusion_gain is not None else ts.info.get("ahrs_gain", DEFAULT_AHRS_GAIN)
-    gyro_range = (
-        gyroscope_range_dps
-        if gyroscope_range_dps is not None
-        else ts.info.get("gyroscope_range_dps", DEFAULT_GYROSCOPE_RANGE_DPS)
-    )
-    settings.gain = float(gain)
-    settings.sample_rate = max(1, round(rate))
-    settings.gyroscope_range = float(gyro_range)
-    ahrs.set_settings(settings)
-    ahrs.set_quaternion(_quaternion_from_gravity(np.mean(acc[: max(1, int(rate // 2))], axis=0)))
-    ahrs.skip_startup()
-    gyr_dps = np.degrees(gyr)
-    acc_g = acc / STANDARD_GRAVITY
-    dts = np.diff(t, prepend=t[0] - 1.0 / rate)
-    gravity = np.empty_like(acc)
-    for i in range(t.size):
-        ahrs.set_sample_period(float(dts[i]))
-        ahrs.update_no_magnetometer(gyr_dps[i], acc_g[i])
-        gravity[i] = ahrs.get_gravity()
-    gravity /= np.linalg.norm(gravity, axis=1, keepdims=True)
-    rest = np.median(gravity, axis=0)
-    rest /= np.linalg.norm(rest)
-    tilt = np.cross(rest, gravity)
-    _, sv, vt = np.linalg.svd(tilt, full_matrices=False)
-    axis = vt[0]
-    angle = np.degrees(np.arctan2(tilt @ axis, gravity @ rest))
-    med = float(np.median(angle))
-    lo, hi = np.percentile(angle, [2, 98])
-    if abs(lo - med) > abs(hi - med):
-        angle = -angle
-    total = float(sv.sum()) or 1.0
-    share = float(sv[0] / total)
-    notices = list(ts.info.get("notices", []))
-    if share < min_axis_share:
-        notices.append(
-            {
-                "code": "not_one_axis",
-                "message": f"only {share:.0%} of the unit's tilt is about one axis "
-                f"(a trunk extension gives over {min_axis_share:.0%}): is it another movement, "
-                "or a unit not on the torso?",
-            }
-        )
-    info = {
-        **ts.info,
-        "kind": "motion",
-        "input_kind": "imu",
-        "neutral_known": False,
-        "rotation_axis_sensor_frame": [round(float(a), 4) for a in axis],
-        "rotation_axis_share": round(share, 3),
-        "acc_median_magnitude_m_s2": float(np.median(np.linalg.norm(acc, axis=1))),
-        "notices": notices,
-    }
-    return TimeSeries(t, {"extension": angle}, units={"extension": "deg"}, info=info)
-
-
-def _quaternion_from_gravity(acc: FloatArray) -> FloatArray:
-    """The quaternion (w, x, y, z) turning the sensor's measured gravity onto earth's +z."""
-    g = acc / (np.linalg.norm(acc) or 1.0)
-    z = np.array([0.0, 0.0, 1.0])
-    axis = np.cross(g, z)
-    s = np.linalg.norm(axis)
-    if s < 1e-9:
-        return np.array([1.0, 0.0, 0.0, 0.0]) if g[2] > 0 else np.array([0.0, 1.0, 0.0, 0.0])
-    ang = np.arctan2(s, float(g @ z))
-    axis /= s
-    return np.concatenate([[np.cos(ang / 2)], np.sin(ang / 2) * axis])

@@ -127,6 +127,9 @@ class AnalysisParams:
     titles: Mapping[str, str] = field(default_factory=dict)
     #: the noise / impossible-signal check (:mod:`extensor.core._signal_quality`); None: off
     signal_quality: SignalQualityParams | None = None
+    #: the range (deg) this set's reps are judged against when it is one set of a session
+    #: (:mod:`extensor.core._sets`); None: the set's own reference range
+    session_reference_range_deg: float | None = None
 
     def fault_param(self, mistake: str, name: str) -> float:
         """One detection parameter; a clear error names what exists."""

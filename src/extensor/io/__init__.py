@@ -30,7 +30,7 @@ from extensor.io._layouts import (
 )
 from extensor.io._mediapipe_csv import MediaPipeCsvAdapter
 from extensor.io._openpose import OpenPoseAdapter
-from extensor.io._sensor_files import EncoderAdapter, ImuAdapter
+from extensor.io._sensor_files import EncoderAdapter, ImuAdapter, unit_columns
 from extensor.io._suffixes import IMAGE_SUFFIXES, VIDEO_SUFFIXES
 from extensor.io._tables import DEFAULT_MAX_INPUT_BYTES
 from extensor.io._zipread import MAX_MEMBER_BYTES, member_problem
@@ -59,6 +59,7 @@ __all__ = [
     "member_problem",
     "read_recording",
     "register_adapter",
+    "unit_columns",
     "validate_recording",
     "write_extensor_csv",
 ]

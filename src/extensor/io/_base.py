@@ -75,7 +75,11 @@ def validate_recording(ts: TimeSeries, *, kind: str, source: str | None = None) 
             f"info['kind'] must be {kind!r}, got {ts.info.get('kind')!r}", source=src
         )
     specs = CHANNEL_SPECS[kind]
-    for name in REQUIRED_CHANNELS[kind]:
+    required = REQUIRED_CHANNELS[kind]
+    units_named = list(ts.info.get("imu_units") or []) if kind == "imu" else []
+    if units_named:  # several units: ``acc@<unit>``, ``gyr@<unit>`` for each
+        required = tuple(f"{c}@{u}" for u in units_named for c in REQUIRED_CHANNELS[kind])
+    for name in required:
         if name not in ts.data:
             raise InputFormatError(
                 f"channel {name!r} is required, got {sorted(ts.data)}", source=src
@@ -83,9 +87,10 @@ def validate_recording(ts: TimeSeries, *, kind: str, source: str | None = None) 
     if kind == "keypoints" and not ts.data:
         raise InputFormatError("a keypoint recording needs at least one point", source=src)
     for name, values in ts.data.items():
-        if name not in specs:
+        base, _, unit_name = name.partition("@")
+        if base not in specs or (unit_name and unit_name not in units_named):
             raise InputFormatError(f"channel {name!r} is not known for {kind} input", source=src)
-        units, shape = specs[name]
+        units, shape = specs[base]
         unit = ts.units.get(name)
         if unit not in units:
             raise InputFormatError(

@@ -46,7 +46,13 @@ from extensor.io._tables import read_head, read_prefix, read_zip_member, require
 if TYPE_CHECKING:
     from extensor.knowledge import Exercise
 
-from extensor.io._sensor_files import _IMU_ALIASES, _PHYPHOX_COLUMN, EncoderAdapter, ImuAdapter
+from extensor.io._sensor_files import (
+    _IMU_ALIASES,
+    _PHYPHOX_COLUMN,
+    EncoderAdapter,
+    ImuAdapter,
+    unit_columns,
+)
 from extensor.io._suffixes import IMAGE_SUFFIXES, VIDEO_SUFFIXES
 
 __all__ = [
@@ -223,7 +229,7 @@ def _detect_header(header: str) -> str | None:
     if any(f in ("angle", "angle_deg", "angle_rad") for f in fields):
         return "encoder"
     aliases = {a for key, names in _IMU_ALIASES.items() if key[:3] in ("acc", "gyr") for a in names}
-    if any(f in aliases for f in fields):
+    if any(f in aliases for f in fields) or unit_columns(fields):
         return "imu"
     return None
 
@@ -238,12 +244,24 @@ def _detect_folder(path: Path) -> str:
                 return "imu"
     if any(f.suffix.lower() in IMAGE_SUFFIXES for f in path.iterdir() if f.is_file()):
         return "video"
+    if _is_unit_folders(path):
+        return "imu"
     raise InputFormatError(
         "folder must hold OpenPose *_keypoints.json files, phyphox CSV exports"
-        f" (Accelerometer.csv, Gyroscope.csv) or video frames ({', '.join(IMAGE_SUFFIXES)}),"
+        f" (Accelerometer.csv, Gyroscope.csv), one subfolder per IMU unit (u1/test.txt, ...)"
+        f" or video frames ({', '.join(IMAGE_SUFFIXES)}),"
         f" got none. Pass --input-type (one of {', '.join(sorted(ADAPTERS))})",
         source=path,
     )
+
+
+def _is_unit_folders(path: Path) -> bool:
+    """True when the first subfolder's first file is an IMU recording (a session folder
+    with one subfolder per unit)."""
+    folders = sorted(p for p in path.iterdir() if p.is_dir() and not p.name.startswith("."))
+    files = sorted(f for f in folders[0].iterdir() if f.is_file()) if folders else []
+    head = read_head(files[0], SNIFF_BYTES) if files else None
+    return bool(head) and _detect_header(_first_header(head or "")) == "imu"
 
 
 def _zip_is_phyphox(path: Path) -> bool:

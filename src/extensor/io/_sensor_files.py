@@ -56,6 +56,7 @@ from extensor.io._tables import (
     decode_text,
     fps_option,
     parse_table,
+    read_head,
     read_table,
     read_text,
     read_zip_member,
@@ -67,6 +68,7 @@ __all__ = [
     "EncoderAdapter",
     "ImuAdapter",
     "phyphox_sensor",
+    "unit_columns",
 ]
 
 #: Sampling rate of the Xsens MTx units in the Yurtman-Barshan physical-therapy dataset.
@@ -93,6 +95,20 @@ _IMU_ALIASES: dict[str, tuple[str, ...]] = {
 _TIME_SECONDS = ("time", "t", "timestamp", "time_s")
 _TIME_MILLIS = ("time_ms", "timestamp_ms")
 _IMU_KEYS = ("time", *_IMU_ALIASES)
+#: Bytes read to see whether a CSV is a phyphox export (its header line).
+_HEADER_BYTES = 4096
+_IMU_OPTIONS = (
+    "fps", "columns", "acc_unit", "gyr_unit", "mag_unit", "time_unit",
+    "gyroscope_range_dps", "ahrs_gain", "sensor", "member", "neutral_hold_s",
+)  # fmt: skip
+
+#: One unit's column in a file of several: ``<unit>_acc_x`` (also ``.``, ``:``, ``@`` or a
+#: space before the sensor: ``trunk.gyro_y``, ``u4@acc_z``).
+_UNIT_COLUMN = re.compile(
+    r"^(?P<unit>.+?)[_.:@ ](?P<key>(?:acc|accel|acceleration|gyr|gyro|gyroscope|mag"
+    r"|magnetometer)_?[xyz])$",
+    re.I,
+)
 
 #: phyphox column header: ``Acceleration x (m/s^2)``, ``Gyroscope y (rad/s)``, ...
 _PHYPHOX_COLUMN = re.compile(
@@ -238,48 +254,44 @@ class ImuAdapter(Adapter):
 
     def _read(self, path: Path, **options: Any) -> TimeSeries:
         src = str(path)
-        known = (
-            "fps", "columns", "acc_unit", "gyr_unit", "mag_unit", "time_unit",
-            "gyroscope_range_dps", "ahrs_gain",
-        )  # fmt: skip
-        check_options(options, known, adapter=self.name, source=src)
-        fps = fps_option(options.get("fps"), source=src)
-        acc_unit = _choice(options.get("acc_unit"), _ACC_FACTORS, name="acc_unit", source=src)
-        gyr_unit = _choice(options.get("gyr_unit"), _GYR_FACTORS, name="gyr_unit", source=src)
-        mag_unit = _choice(options.get("mag_unit"), _MAG_UNITS, name="mag_unit", source=src)
-        time_unit = _choice(options.get("time_unit"), _TIME_DIVISORS, name="time_unit", source=src)
-        columns = _columns_option(options.get("columns"), source=src)
-        if path.is_dir() or path.suffix.lower() == ".zip":
-            data, units, info = _read_phyphox_set(path, source=src, max_bytes=self.max_bytes)
+        check_options(options, _IMU_OPTIONS, adapter=self.name, source=src)
+        neutral_hold = _finite_option(
+            options.get("neutral_hold_s"), name="neutral_hold_s", source=src
+        )
+        if neutral_hold is not None and neutral_hold <= 0:
+            raise ConfigError(f"neutral_hold_s must be above 0 s, got {neutral_hold:g}", source=src)
+        sensor = options.get("sensor")
+        if sensor is not None and not isinstance(sensor, str):
+            raise ConfigError(f"sensor must be a unit's name, got {sensor!r}", source=src)
+        if path.is_dir() and not _has_phyphox_csv(path):
+            data, units, info = self._read_unit_folders(path, options)
         else:
-            table = read_table(path, delimiters=_DELIMITERS, source=src, max_bytes=self.max_bytes)
-            if table.columns[0].lower() == "time index" and not columns:
-                data, units, info = _yurtman_barshan(table, fps=fps)
-            elif any(_PHYPHOX_COLUMN.match(c) for c in table.columns) and not columns:
-                data, units, info = _phyphox_combine({table.source: table}, source=src)
-            else:
-                data, units, info = _generic(
-                    table, fps=fps, columns=columns, time_unit=time_unit or "s"
+            data, units, info = self._read_one(path, options)
+        names = list(info.get("imu_units", []))
+        if sensor is not None:
+            if sensor not in names:
+                raise ConfigError(
+                    f"sensor must be one of the recording's units {names}, got {sensor!r}",
+                    source=src,
                 )
-        if info["dialect"] != "phyphox":
-            factors = {
-                "acc": _ACC_FACTORS[acc_unit or "m/s^2"],
-                "gyr": _GYR_FACTORS[gyr_unit or "rad/s"],
+            data = {
+                "time": data["time"],
+                "acc": data[f"acc@{sensor}"],
+                "gyr": data[f"gyr@{sensor}"],
             }
-            for channel, factor in factors.items():
-                data[channel] = data[channel] * factor
-            if "mag" in data and mag_unit:
-                units["mag"] = mag_unit
-            info["units_in_file"] = {"acc": acc_unit or "m/s^2", "gyr": gyr_unit or "rad/s"}
-        for channel in ("acc", "gyr"):
+            units = dict(_UNITS)
+            info = {**{k: v for k, v in info.items() if k != "imu_units"}, "imu_unit": sensor}
+        for channel in [c for c in data if c.split("@")[0] in ("acc", "gyr")]:
             _require_some(data[channel], what=f"channel {channel!r}", source=src)
         time = data.pop("time")
+        extra = {} if neutral_hold is None else {"neutral_hold_s": neutral_hold}
         return TimeSeries(
             time,
             data,
             units=units,
             info={
                 **info,
+                **extra,
                 "kind": self.kind,
                 "source": src,
                 "adapter": self.name,
@@ -293,6 +305,130 @@ class ImuAdapter(Adapter):
                 ),
             },
         )
+
+    def _read_one(
+        self, path: Path, options: Mapping[str, Any]
+    ) -> tuple[dict[str, FloatArray], dict[str, str], dict[str, Any]]:
+        """One file (or phyphox folder / zip): its time and channels, in SI units."""
+        src = str(path)
+        fps = fps_option(options.get("fps"), source=src)
+        acc_unit = _choice(options.get("acc_unit"), _ACC_FACTORS, name="acc_unit", source=src)
+        gyr_unit = _choice(options.get("gyr_unit"), _GYR_FACTORS, name="gyr_unit", source=src)
+        mag_unit = _choice(options.get("mag_unit"), _MAG_UNITS, name="mag_unit", source=src)
+        time_unit = _choice(options.get("time_unit"), _TIME_DIVISORS, name="time_unit", source=src)
+        columns = _columns_option(options.get("columns"), source=src)
+        if path.is_dir() or path.suffix.lower() == ".zip":
+            return _read_phyphox_set(path, source=src, max_bytes=self.max_bytes)
+        table = read_table(path, delimiters=_DELIMITERS, source=src, max_bytes=self.max_bytes)
+        if table.columns[0].lower() == "time index" and not columns:
+            data, units, info = _yurtman_barshan(table, fps=fps)
+        elif any(_PHYPHOX_COLUMN.match(c) for c in table.columns) and not columns:
+            return _phyphox_combine({table.source: table}, source=src)
+        else:
+            data, units, info = _generic(
+                table, fps=fps, columns=columns, time_unit=time_unit or "s"
+            )
+        factors = {
+            "acc": _ACC_FACTORS[acc_unit or "m/s^2"],
+            "gyr": _GYR_FACTORS[gyr_unit or "rad/s"],
+        }
+        for channel in data:
+            base = channel.split("@")[0]
+            if base in factors:
+                data[channel] = data[channel] * factors[base]
+        if "mag" in data and mag_unit:
+            units["mag"] = mag_unit
+        info["units_in_file"] = {"acc": acc_unit or "m/s^2", "gyr": gyr_unit or "rad/s"}
+        return data, units, info
+
+    def _read_unit_folders(
+        self, path: Path, options: Mapping[str, Any]
+    ) -> tuple[dict[str, FloatArray], dict[str, str], dict[str, Any]]:
+        """A session folder with one subfolder per unit (``u1/test.txt``, ``u2/test.txt``...):
+        the file named ``member`` in each (the one file name they share when not given),
+        every unit on the first unit's time over the span they all cover."""
+        src = str(path)
+        folders = sorted(p for p in path.iterdir() if p.is_dir() and not p.name.startswith("."))
+        if not folders:
+            raise InputFormatError(
+                "an IMU folder must hold phyphox CSV exports or one subfolder per unit"
+                " (u1/test.txt, u2/test.txt, ...), got neither",
+                source=src,
+            )
+        member = options.get("member")
+        if member is None:
+            shared = set.intersection(
+                *({f.name for f in d.iterdir() if f.is_file() and not f.name.startswith(".")}
+                  for d in folders)
+            )  # fmt: skip
+            if len(shared) != 1:
+                raise ConfigError(
+                    "the unit folders must share exactly one file name, or pass member=NAME"
+                    f" (--member), got {sorted(shared) or 'no shared name'} in"
+                    f" {[d.name for d in folders]}",
+                    source=src,
+                )
+            member = shared.pop()
+        one = {k: v for k, v in options.items() if k not in ("member", "sensor", "neutral_hold_s")}
+        read = {}
+        for folder in folders:
+            file = folder / str(member)
+            if not file.is_file():
+                raise InputFormatError(
+                    f"every unit folder must hold {member!r}, got none in {folder.name}",
+                    source=src,
+                )
+            data, _, info = self._read_one(file, one)
+            if "imu_units" in info:
+                raise InputFormatError(
+                    "a unit folder's file must hold one unit, got several", source=str(file)
+                )
+            read[folder.name] = (data, info)
+        return _on_common_time(read, source=src)
+
+
+def _on_common_time(
+    read: Mapping[str, tuple[dict[str, FloatArray], dict[str, Any]]], *, source: str
+) -> tuple[dict[str, FloatArray], dict[str, str], dict[str, Any]]:
+    """Units read one by one, put on the first unit's time over the span they all cover
+    (linear interpolation; samples on the same times are kept as they are)."""
+    names = list(read)
+    first_time = read[names[0]][0]["time"]
+    lo = max(float(d["time"][0]) for d, _ in read.values())
+    hi = min(float(d["time"][-1]) for d, _ in read.values())
+    keep = (first_time >= lo) & (first_time <= hi)
+    if keep.sum() < 2:
+        raise InputFormatError(
+            f"the units {names} must record at the same time, got no common span", source=source
+        )
+    time = first_time[keep]
+    data: dict[str, FloatArray] = {"time": time}
+    units: dict[str, str] = {}
+    for name, (d, _) in read.items():
+        for channel in ("acc", "gyr"):
+            values = d[channel]
+            if d["time"].size == first_time.size and np.array_equal(d["time"], first_time):
+                data[f"{channel}@{name}"] = values[keep]
+            else:
+                data[f"{channel}@{name}"] = np.stack(
+                    [np.interp(time, d["time"], values[:, k]) for k in range(3)], axis=1
+                )
+            units[f"{channel}@{name}"] = _UNITS[channel]
+    info = {**read[names[0]][1], "imu_units": names, "unit_files": len(names)}
+    return data, units, info
+
+
+def _has_phyphox_csv(path: Path) -> bool:
+    """True when ``path`` (a folder) holds a phyphox CSV export, or no subfolder at all
+    (then the phyphox reader says what is missing); False for a folder of unit folders."""
+    if not any(p.is_dir() for p in path.iterdir()):
+        return True
+    for file in path.iterdir():
+        if file.is_file() and file.suffix.lower() == ".csv":
+            head = read_head(file, _HEADER_BYTES) or ""
+            if any(_PHYPHOX_COLUMN.match(c.strip('"')) for c in head.splitlines()[0].split(",")):
+                return True
+    return False
 
 
 def _positive(value: Any, *, name: str, source: str) -> float:
@@ -357,6 +493,25 @@ def _triplet(
     return np.column_stack([table.column(n) for n in found if n is not None])
 
 
+def unit_columns(columns: Sequence[str]) -> dict[str, dict[str, str]]:
+    """The units of a header with several: unit -> {``acc_x`` ... ``gyr_z``: column}, for
+    every prefix that has all three axes of both the accelerometer and the gyroscope.
+
+    >>> unit_columns(["time", "u1_acc_x", "u1_acc_y", "u1_acc_z", "u1_gyr_x", "u1_gyr_y",
+    ...               "u1_gyr_z", "arm.ax"])
+    {'u1': {'acc_x': 'u1_acc_x', 'acc_y': 'u1_acc_y', 'acc_z': 'u1_acc_z', 'gyr_x': 'u1_gyr_x', 'gyr_y': 'u1_gyr_y', 'gyr_z': 'u1_gyr_z'}}
+    """
+    alias_to_key = {a: key for key, names in _IMU_ALIASES.items() for a in names}
+    found: dict[str, dict[str, str]] = {}
+    for column in columns:
+        match = _UNIT_COLUMN.match(column.strip())
+        key = None if match is None else alias_to_key.get(match["key"].lower())
+        if match is not None and key is not None and key[:3] in ("acc", "gyr"):
+            found.setdefault(match["unit"], {})[key] = column
+    need = {f"{sensor}_{axis}" for sensor in ("acc", "gyr") for axis in "xyz"}
+    return {unit: cols for unit, cols in found.items() if need <= set(cols)}
+
+
 def _generic(
     table: Table, *, fps: float | None, columns: Mapping[str, str], time_unit: str
 ) -> tuple[dict[str, FloatArray], dict[str, str], dict[str, Any]]:
@@ -386,6 +541,20 @@ def _generic(
             f" {[*_TIME_SECONDS, *_TIME_MILLIS]}, got {list(table.columns)})",
             source=table.source,
         )
+    several = {} if columns or table.find(*_IMU_ALIASES["acc_x"]) else unit_columns(table.columns)
+    if len(several) == 1:
+        columns = next(iter(several.values()))
+    elif several:
+        by_unit: dict[str, FloatArray] = {"time": time}
+        unit_units: dict[str, str] = {}
+        for unit, mapping in several.items():
+            for sensor in ("acc", "gyr"):
+                values = _triplet(table, sensor, mapping, required=True)
+                if values is not None:
+                    by_unit[f"{sensor}@{unit}"] = values
+                unit_units[f"{sensor}@{unit}"] = _UNITS[sensor]
+        info = {"dialect": "generic", "time_column": name, "imu_units": list(several)}
+        return by_unit, unit_units, info
     acc = _triplet(table, "acc", columns, required=True)
     gyr = _triplet(table, "gyr", columns, required=True)
     mag = _triplet(table, "mag", columns, required=False)

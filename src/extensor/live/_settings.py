@@ -26,7 +26,7 @@ def live_settings(exercise: Exercise, /, *, variant: str) -> LiveSettings:
     }
     return LiveSettings(
         warmup_s=a("live_warmup_s"),
-        set_rest_s=a("live_set_rest_s"),
+        set_rest_s=a("set_rest_s"),
         idle_timeout_s=a("live_idle_timeout_s"),
         still_speed_dps=a("motion_speed_dps"),  # visible motion, as offline
         still_s=a("live_still_s"),

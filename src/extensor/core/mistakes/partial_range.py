@@ -1,4 +1,5 @@
-"""Partial range: a rep stopped short of neutral, or covered much less than the set's best."""
+"""Partial range: a rep stopped short of neutral, or covered much less than the set's best
+(the session's best when the set is one of several in a recording)."""
 
 from __future__ import annotations
 
@@ -49,7 +50,13 @@ class PartialRange(Mistake):
         self, reps: list[Rep], params: AnalysisParams, values: Mapping[str, float]
     ) -> list[Fault]:
         short, frac = values["max_top_shortfall_deg"], values["min_range_fraction"]
-        ref = reference_range(reps, percentile=values["reference_range_percentile"])
+        ref = params.session_reference_range_deg
+        scope = "session's"
+        if ref is None:
+            ref, scope = (
+                reference_range(reps, percentile=values["reference_range_percentile"]),
+                "set's",
+            )
         out = []
         for r in reps:
             if r.top_deviation_deg is not None and r.top_deviation_deg > short:
@@ -62,7 +69,7 @@ class PartialRange(Mistake):
                 share = r.range_deg / ref
                 out.append(
                     self.fault(r, r.top_time, share, frac, "fraction", frac * values["range_confidence_scale"],
-                               f"range {r.range_deg:.0f} deg = {share:.0%} of the set's best", params=params)
+                               f"range {r.range_deg:.0f} deg = {share:.0%} of the {scope} best", params=params)
                 )  # fmt: skip
         return out
 
@@ -77,7 +84,7 @@ class PartialRange(Mistake):
         if "fraction" in groups:
             g = groups["fraction"]
             parts.append(
-                f"covered only {measured_text(g)} of the set's best range (at least {limit_text(g)} expected)"
+                f"covered only {measured_text(g)} of the best reps' range (at least {limit_text(g)} expected)"
             )
         return f"{who} " + " and ".join(parts)
 

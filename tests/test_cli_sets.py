@@ -1,0 +1,104 @@
+"""``extensor analyze`` on a recording of several sets: per-set output, --set, --whole, --save."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from extensor.app import SESSION_SCHEMA
+from extensor.cli import app
+from extensor.core import SCHEMA_VERSION
+from extensor.core._synthetic import RepSpec, synthetic_set
+from extensor.io import write_extensor_csv
+
+runner = CliRunner()
+
+
+@pytest.fixture(autouse=True)
+def isolated_settings(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setenv("EXTENSOR_CONFIG", str(tmp_path / "no-config.toml"))
+    monkeypatch.setenv("EXTENSOR_DATA_DIR", str(tmp_path / "data"))
+    for name in ("GOAL", "LEVEL", "EXERCISE", "VARIANT", "DB"):
+        monkeypatch.delenv(f"EXTENSOR_{name}", raising=False)
+
+
+@pytest.fixture
+def two_sets(tmp_path: Path) -> Path:
+    """5 reps, a 40 s rest, 4 reps (the second set's 3rd rep past neutral)."""
+    specs = [RepSpec()] * 4 + [RepSpec(bottom_s=40.0)] + [RepSpec()] * 2 + [RepSpec(top_deg=20.0)]
+    specs += [RepSpec()]
+    kp = synthetic_set(specs, noise_deg=0.3, keypoints=True, seed=5).keypoints
+    assert kp is not None
+    return write_extensor_csv(kp, tmp_path / "session.csv")
+
+
+def test_each_set_is_printed_and_the_json_holds_both(two_sets: Path, tmp_path: Path) -> None:
+    out = tmp_path / "r.json"
+    result = runner.invoke(app, ["analyze", str(two_sets), "--json", str(out)])
+    assert result.exit_code == 0, result.output
+    assert "Set 1 of 2" in result.output
+    assert "Set 2 of 2" in result.output
+    doc = json.loads(out.read_text())
+    assert doc["schema"] == SESSION_SCHEMA
+    assert doc["set_count"] == 2
+    assert [s["schema"] for s in doc["sets"]] == [SCHEMA_VERSION] * 2
+    assert [s["metrics"]["rep_count"] for s in doc["sets"]] == [5, 4]
+    second = doc["sets"][1]
+    assert {f["rep"] for f in second["faults"] if f["id"] == "past_neutral"} == {3}
+    assert second["info"]["set"]["number"] == 2
+    assert "coaching" in second
+
+
+def test_set_keeps_one_set_with_its_plain_document(two_sets: Path) -> None:
+    result = runner.invoke(app, ["analyze", str(two_sets), "--set", "2", "--json", "-"])
+    assert result.exit_code == 0, result.output
+    doc = json.loads(result.stdout)
+    assert doc["schema"] == SCHEMA_VERSION
+    assert doc["metrics"]["rep_count"] == 4
+    assert doc["info"]["set"] == {**doc["info"]["set"], "number": 2, "of": 2}
+
+
+def test_whole_analyses_the_recording_as_one_set(two_sets: Path) -> None:
+    result = runner.invoke(app, ["analyze", str(two_sets), "--whole", "--json", "-"])
+    assert result.exit_code == 0, result.output
+    doc = json.loads(result.stdout)
+    assert doc["metrics"]["rep_count"] == 9
+    assert "set" not in doc["info"]
+
+
+def test_a_set_that_is_not_there_is_a_one_line_error(two_sets: Path) -> None:
+    result = runner.invoke(app, ["analyze", str(two_sets), "--set", "3"])
+    assert result.exit_code == 1
+    assert "set must be between 1 and 2 (the sets this recording holds), got 3" in result.stderr
+
+
+def test_set_and_whole_exclude_each_other(two_sets: Path) -> None:
+    result = runner.invoke(app, ["analyze", str(two_sets), "--set", "1", "--whole"])
+    assert result.exit_code == 1
+    assert "--set and --whole exclude each other" in result.stderr
+
+
+def test_a_report_of_several_sets_asks_for_one(two_sets: Path, tmp_path: Path) -> None:
+    report = tmp_path / "r.html"
+    result = runner.invoke(app, ["analyze", str(two_sets), "--report", str(report)])
+    assert result.exit_code == 1
+    assert "this recording holds 2 sets: --report writes one set's files" in result.stderr
+    assert not report.exists()
+    ok = runner.invoke(app, ["analyze", str(two_sets), "--set", "1", "--report", str(report)])
+    assert ok.exit_code == 0, ok.output
+    assert report.exists()
+
+
+def test_save_logs_every_set(two_sets: Path, tmp_path: Path) -> None:
+    db = str(tmp_path / "log.db")
+    result = runner.invoke(app, ["analyze", str(two_sets), "--save", "--load", "40kg", "--db", db])
+    assert result.exit_code == 0, result.output
+    assert "Saved to the training log: 2 sets of 5, 4 reps at 40 kg" in result.output
+    from extensor.store import Store, load_history, resolve_db_url
+
+    with Store(resolve_db_url(db=db)) as store:
+        sets = [s for session in load_history(store) for s in session.sets]
+    assert [s.reps for s in sets] == [5, 4]
