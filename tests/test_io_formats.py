@@ -703,7 +703,7 @@ def test_public_surface_is_pinned() -> None:
             "Coco17Adapter", "EncoderAdapter", "ExtensorCsvAdapter", "ImuAdapter",
             "MediaPipeCsvAdapter", "OpenPoseAdapter", "detect_input_type", "get_adapter",
             "member_problem", "read_recording", "register_adapter",
-            "validate_recording", "write_extensor_csv",
+            "unit_columns", "validate_recording", "write_extensor_csv",
         ]
     )  # fmt: skip
     for name in extensor.io.__all__:

@@ -354,6 +354,10 @@ def analyze(
         str | None,
         typer.Option(help="IMU folder of unit folders: the file to read in each (test.txt)."),
     ] = None,
+    image_size: Annotated[
+        str | None,
+        typer.Option(help="Keypoints in normalized coordinates: the video's WIDTHxHEIGHT in px."),
+    ] = None,
 ) -> None:
     """Count reps, time the phases, flag faults, and coach the next set.
 
@@ -372,7 +376,7 @@ def analyze(
         if load is not None:
             parse_load(load, default_unit="kg")
         given = {"fps": fps, "angle_zero": angle_zero, "neutral_hold_s": neutral_hold,
-                 "sensor": sensor, "member": member}  # fmt: skip
+                 "sensor": sensor, "member": member, "image_size": image_size}  # fmt: skip
         options: dict[str, Any] = {k: v for k, v in given.items() if v is not None}
         options["max_bytes"] = settings.max_input_bytes
         kind = input_type or detect_input_type(input)

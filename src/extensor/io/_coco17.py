@@ -28,7 +28,14 @@ from extensor.io._keypoint_tools import (
     track_person,
 )
 from extensor.io._layouts import COCO_17
-from extensor.io._tables import check_options, check_time, fps_option, read_json, unit_choice
+from extensor.io._tables import (
+    check_options,
+    check_time,
+    fps_option,
+    image_size_for,
+    read_json,
+    unit_choice,
+)
 
 __all__ = [
     "Coco17Adapter",
@@ -49,7 +56,7 @@ class Coco17Adapter(Adapter):
 
     def _read(self, path: Path, **options: Any) -> TimeSeries:
         src = str(path)
-        check_options(options, ("fps", "unit"), adapter=self.name, source=src)
+        check_options(options, ("fps", "unit", "image_size"), adapter=self.name, source=src)
         fps = fps_option(options.get("fps"), source=src)
         unit = unit_choice(options.get("unit"), {}, source=src)
         data = read_json(path, source=src, max_bytes=self.max_bytes)
@@ -82,6 +89,9 @@ class Coco17Adapter(Adapter):
         }
         if fps is not None:
             info["fps"] = fps
+        size = image_size_for(options.get("image_size"), {}, source=src)
+        if size is not None:
+            info["image_size"] = size
         return finish_keypoints(time, points, unit=unit, source=src, info=info)
 
 

@@ -40,7 +40,6 @@ from __future__ import annotations
 
 import io
 import math
-import re
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -62,6 +61,7 @@ from extensor.io._tables import (
     check_options,
     check_time,
     fps_option,
+    image_size_for,
     read_table,
     unit_choice,
 )
@@ -93,7 +93,7 @@ class ExtensorCsvAdapter(Adapter):
 
     def _read(self, path: Path, **options: Any) -> TimeSeries:
         src = str(path)
-        check_options(options, ("fps", "unit"), adapter=self.name, source=src)
+        check_options(options, ("fps", "unit", "image_size"), adapter=self.name, source=src)
         fps = fps_option(options.get("fps"), source=src)
         table = read_table(path, delimiters=(",",), source=src, max_bytes=self.max_bytes)
         unit = unit_choice(options.get("unit"), table.meta, source=src)
@@ -132,6 +132,9 @@ class ExtensorCsvAdapter(Adapter):
             points[point] = np.column_stack([table.column(cols[s]) for s in _EXTENSOR_SUFFIXES])
         info: dict[str, Any] = {"adapter": self.name}
         info.update(_extensor_meta(table.meta, source=src))
+        size = image_size_for(options.get("image_size"), table.meta, source=src)
+        if size is not None:
+            info["image_size"] = size
         if fps is not None:
             info["fps"] = fps
         return finish_keypoints(time, points, unit=unit, source=src, info=info)
@@ -139,14 +142,6 @@ class ExtensorCsvAdapter(Adapter):
 
 def _extensor_meta(meta: Mapping[str, str], *, source: str) -> dict[str, Any]:
     info: dict[str, Any] = {}
-    if "image_size" in meta:
-        match = re.fullmatch(r"\s*(\d+)\s*[xX×]\s*(\d+)\s*", meta["image_size"])
-        if match is None:
-            raise InputFormatError(
-                f"'# image_size:' must be <width>x<height> in px, got {meta['image_size']!r}",
-                source=source,
-            )
-        info["image_size"] = (int(match.group(1)), int(match.group(2)))
     if "fps" in meta:
         try:
             fps = float(meta["fps"])

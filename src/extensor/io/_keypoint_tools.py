@@ -21,11 +21,13 @@ from extensor.io._bounds import check_bounds
 
 __all__ = [
     "NORMALIZED_RANGE",
+    "UNKNOWN_ASPECT_WARNING",
     "finish_keypoints",
     "infer_unit",
     "int_field",
     "json_floats",
     "mark_missing",
+    "to_pixels",
     "track_person",
 ]
 
@@ -73,9 +75,34 @@ def finish_keypoints(
     # before keypoint_series clips confidences into [0, 1]: a 7.5 is refused, not hidden
     raw = TimeSeries(time, dict(points), units=dict.fromkeys(points, chosen))
     check_bounds(raw, kind="keypoints", source=source)
-    return keypoint_series(
-        time, points, unit=chosen, info={**info, "source": source, "unit_inferred": inferred}
-    )
+    extra: dict[str, Any] = {"source": source, "unit_inferred": inferred}
+    size = info.get("image_size")
+    if chosen == "normalized" and size is not None:
+        points, chosen = to_pixels(points, size), "px"
+        extra["scaled_from_normalized"] = True
+    elif chosen == "normalized":
+        extra["warnings"] = [*info.get("warnings", []), UNKNOWN_ASPECT_WARNING]
+    return keypoint_series(time, points, unit=chosen, info={**info, **extra})
+
+
+#: Normalized coordinates without the image size: x is a share of the width, y of the
+#: height, so on a frame that is not square every angle is distorted.
+UNKNOWN_ASPECT_WARNING = {
+    "code": "unknown_aspect_ratio",
+    "message": "coordinates are normalized and the image size is unknown: angles are measured"
+    " as if the frame were square, several degrees off on a 16:9 or 9:16 video; give the"
+    " image size (--image-size 1280x720, or a '# image_size: 1280x720' line in the file)",
+}
+
+
+def to_pixels(points: Mapping[str, FloatArray], size: tuple[int, int]) -> dict[str, FloatArray]:
+    """Normalized points (x of the width, y of the height) in px of a ``size`` image.
+
+    >>> to_pixels({"nose": np.array([[0.5, 0.25, 0.9]])}, (1280, 720))["nose"].tolist()
+    [[640.0, 180.0, 0.9]]
+    """
+    scale = np.array([size[0], size[1], 1.0])
+    return {name: values * scale for name, values in points.items()}
 
 
 def mark_missing(arr: FloatArray) -> FloatArray:

@@ -1,6 +1,11 @@
 """The ``mediapipe_csv`` adapter: BlazePose landmarks, columns ``time`` (s), ``timestamp_ms``
 or ``frame`` (with ``fps``) and ``<name>_x, <name>_y, [<name>_z], <name>_visibility`` (or
 ``_presence``) for any of the 33 BlazePose names. ``z`` is not kept.
+
+MediaPipe's coordinates are normalized: x is a share of the image's width, y of its
+height. With the image size (option ``image_size="1280x720"`` or a ``# image_size:
+1280x720`` line) they are put in px, so angles are true on any frame shape; without it a
+``unknown_aspect_ratio`` warning says the angles assume a square frame.
 """
 
 from __future__ import annotations
@@ -18,7 +23,14 @@ from extensor.core import (
 from extensor.io._base import Adapter
 from extensor.io._keypoint_tools import finish_keypoints
 from extensor.io._layouts import MEDIAPIPE_33
-from extensor.io._tables import check_options, fps_option, read_table, table_time, unit_choice
+from extensor.io._tables import (
+    check_options,
+    fps_option,
+    image_size_for,
+    read_table,
+    table_time,
+    unit_choice,
+)
 
 __all__ = [
     "MediaPipeCsvAdapter",
@@ -31,7 +43,7 @@ class MediaPipeCsvAdapter(Adapter):
     """MediaPipe BlazePose landmarks in a CSV: ``<name>_x, _y, [_z], _visibility | _presence``.
 
     Time from ``time`` (s), ``timestamp_ms``/``time_ms`` or ``frame`` / ``fps``.
-    Options: ``fps``, ``unit``. ``z`` is read but not kept (2D analysis).
+    Options: ``fps``, ``unit``, ``image_size``. ``z`` is read but not kept (2D analysis).
     """
 
     name = "mediapipe_csv"
@@ -40,7 +52,7 @@ class MediaPipeCsvAdapter(Adapter):
 
     def _read(self, path: Path, **options: Any) -> TimeSeries:
         src = str(path)
-        check_options(options, ("fps", "unit"), adapter=self.name, source=src)
+        check_options(options, ("fps", "unit", "image_size"), adapter=self.name, source=src)
         fps = fps_option(options.get("fps"), source=src)
         table = read_table(path, delimiters=(",",), source=src, max_bytes=self.max_bytes)
         unit = unit_choice(options.get("unit"), table.meta, source=src)
@@ -82,4 +94,7 @@ class MediaPipeCsvAdapter(Adapter):
         }
         if fps is not None:
             info["fps"] = fps
+        size = image_size_for(options.get("image_size"), table.meta, source=src)
+        if size is not None:
+            info["image_size"] = size
         return finish_keypoints(time, points, unit=unit, source=src, info=info)

@@ -19,7 +19,7 @@ from extensor.core import (
 from extensor.io._base import Adapter
 from extensor.io._keypoint_tools import finish_keypoints, json_floats, mark_missing, track_person
 from extensor.io._layouts import OPENPOSE_BODY_25, OPENPOSE_COCO_18, OPENPOSE_TO_EXTENSOR
-from extensor.io._tables import check_options, fps_option, read_json, unit_choice
+from extensor.io._tables import check_options, fps_option, image_size_for, read_json, unit_choice
 
 __all__ = [
     "OpenPoseAdapter",
@@ -42,7 +42,7 @@ class OpenPoseAdapter(Adapter):
 
     def _read(self, path: Path, **options: Any) -> TimeSeries:
         src = str(path)
-        check_options(options, ("fps", "unit"), adapter=self.name, source=src)
+        check_options(options, ("fps", "unit", "image_size"), adapter=self.name, source=src)
         fps = fps_option(options.get("fps"), source=src)
         unit = unit_choice(options.get("unit"), {}, source=src)
         if not path.is_dir():
@@ -98,6 +98,9 @@ class OpenPoseAdapter(Adapter):
             "people_max": max(p.shape[0] for p in people),
         }
         time = np.asarray(numbers, dtype=np.float64) / fps
+        size = image_size_for(options.get("image_size"), {}, source=src)
+        if size is not None:
+            info["image_size"] = size
         return finish_keypoints(time, points, unit=unit, source=src, info=info)
 
 

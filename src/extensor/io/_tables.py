@@ -39,6 +39,7 @@ __all__ = [
     "decode_text",
     "file_kind",
     "fps_option",
+    "image_size_for",
     "parse_table",
     "read_capped",
     "read_head",
@@ -76,6 +77,47 @@ def check_options(
         raise ConfigError(
             f"options for {adapter} input must be among {sorted(known)}, got {extra}", source=source
         )
+
+
+def image_size_for(option: Any, meta: Mapping[str, str], *, source: str) -> tuple[int, int] | None:
+    """The image size (width, height) in px: the ``image_size`` option ("1280x720" or a
+    pair), else a ``# image_size: <width>x<height>`` line, else None.
+
+    >>> image_size_for("1280x720", {}, source="f.csv"), image_size_for(None, {"image_size": "720 x 1280"}, source="f.csv")
+    ((1280, 720), (720, 1280))
+    """
+    if option is not None:
+        size = _size(option)
+        if size is None:
+            raise ConfigError(
+                f"image_size must be <width>x<height> in px (1280x720), got {option!r}",
+                source=source,
+            )
+        return size
+    if "image_size" in meta:
+        size = _size(meta["image_size"])
+        if size is None:
+            raise InputFormatError(
+                f"'# image_size:' must be <width>x<height> in px, got {meta['image_size']!r}",
+                source=source,
+            )
+        return size
+    return None
+
+
+def _size(value: Any) -> tuple[int, int] | None:
+    if isinstance(value, str):
+        match = re.fullmatch(r"\s*(\d+)\s*[xX×]\s*(\d+)\s*", value)
+        pair = None if match is None else (int(match.group(1)), int(match.group(2)))
+    elif (
+        isinstance(value, (tuple, list))
+        and len(value) == 2
+        and all(isinstance(v, int) and not isinstance(v, bool) for v in value)
+    ):
+        pair = (int(value[0]), int(value[1]))
+    else:
+        pair = None
+    return pair if pair is not None and min(pair) > 0 else None
 
 
 def fps_option(value: Any, *, source: str) -> float | None:
