@@ -81,3 +81,14 @@ def real_pose() -> Any:
         return cache[name]
 
     return read
+
+
+@pytest.fixture
+def isolated_settings(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
+    """Own config file and data directory (so its own training log); no EXTENSOR_*
+    variable of the user leaks into the commands. Returns ``tmp_path``."""
+    monkeypatch.setenv("EXTENSOR_CONFIG", str(tmp_path / "no-config.toml"))
+    monkeypatch.setenv("EXTENSOR_DATA_DIR", str(tmp_path / "data"))
+    for name in ("GOAL", "LEVEL", "EXERCISE", "VARIANT", "DB"):
+        monkeypatch.delenv(f"EXTENSOR_{name}", raising=False)
+    return tmp_path

@@ -77,11 +77,9 @@ CASES = [
 
 
 @pytest.fixture(autouse=True)
-def isolated(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    monkeypatch.setenv("EXTENSOR_CONFIG", str(tmp_path / "no-config.toml"))
-    monkeypatch.setenv("EXTENSOR_DATA_DIR", str(tmp_path / "data"))
-    for name in ("GOAL", "LEVEL", "EXERCISE", "VARIANT", "DB"):
-        monkeypatch.delenv(f"EXTENSOR_{name}", raising=False)
+def isolated(isolated_settings: Path) -> Path:
+    """Own settings and data directory (``isolated_settings``)."""
+    return isolated_settings
 
 
 def cli(*args: str) -> str:

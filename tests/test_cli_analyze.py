@@ -20,13 +20,7 @@ CLEAN = RepSpec()
 FAULTY = [CLEAN] * 4 + [RepSpec(top_deg=20.0), RepSpec(top_deg=20.0, lower_s=1.0)]
 
 
-@pytest.fixture(autouse=True)
-def isolated_settings(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    """No user config file or EXTENSOR_* variable leaks into the commands."""
-    monkeypatch.setenv("EXTENSOR_CONFIG", str(tmp_path / "no-config.toml"))
-    monkeypatch.setenv("EXTENSOR_DATA_DIR", str(tmp_path / "data"))
-    for name in ("GOAL", "LEVEL", "EXERCISE", "VARIANT", "DB"):
-        monkeypatch.delenv(f"EXTENSOR_{name}", raising=False)
+pytestmark = pytest.mark.usefixtures("isolated_settings")
 
 
 def keypoint_csv(path: Path, specs: Sequence[RepSpec]) -> Path:

@@ -15,13 +15,9 @@ runner = CliRunner()
 
 
 @pytest.fixture(autouse=True)
-def isolated(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
-    """Every test gets its own data directory (and so its own log); no user settings leak in."""
-    monkeypatch.setenv("EXTENSOR_CONFIG", str(tmp_path / "no-config.toml"))
-    monkeypatch.setenv("EXTENSOR_DATA_DIR", str(tmp_path / "data"))
-    for name in ("GOAL", "LEVEL", "EXERCISE", "VARIANT", "DB"):
-        monkeypatch.delenv(f"EXTENSOR_{name}", raising=False)
-    return tmp_path
+def isolated(isolated_settings: Path) -> Path:
+    """Own settings and data directory (``isolated_settings``)."""
+    return isolated_settings
 
 
 def run(*args: str) -> tuple[int, str]:

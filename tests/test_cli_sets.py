@@ -17,12 +17,7 @@ from extensor.io import write_extensor_csv
 runner = CliRunner()
 
 
-@pytest.fixture(autouse=True)
-def isolated_settings(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    monkeypatch.setenv("EXTENSOR_CONFIG", str(tmp_path / "no-config.toml"))
-    monkeypatch.setenv("EXTENSOR_DATA_DIR", str(tmp_path / "data"))
-    for name in ("GOAL", "LEVEL", "EXERCISE", "VARIANT", "DB"):
-        monkeypatch.delenv(f"EXTENSOR_{name}", raising=False)
+pytestmark = pytest.mark.usefixtures("isolated_settings")
 
 
 @pytest.fixture

@@ -21,12 +21,9 @@ PAST = RepSpec(top_deg=20.0)
 
 
 @pytest.fixture(autouse=True)
-def isolated(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
-    monkeypatch.setenv("EXTENSOR_CONFIG", str(tmp_path / "no-config.toml"))
-    monkeypatch.setenv("EXTENSOR_DATA_DIR", str(tmp_path / "data"))
-    for name in ("GOAL", "LEVEL", "EXERCISE", "VARIANT", "DB"):
-        monkeypatch.delenv(f"EXTENSOR_{name}", raising=False)
-    return tmp_path
+def isolated(isolated_settings: Path) -> Path:
+    """Own settings and data directory (``isolated_settings``)."""
+    return isolated_settings
 
 
 def analysed(tmp: Path, name: str, specs: Sequence[RepSpec], *args: str) -> Path:

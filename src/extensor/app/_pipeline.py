@@ -172,19 +172,12 @@ def analyze_and_coach(
     The whole recording is one set; :func:`analyze_session` finds several.
     Raises ExtensorError; a file that cannot be written says which.
     """
-    ex, rules, goal, variant = _settle(exercise, rules, goal, variant, log=log, store=store)
-    say = progress or _noop
-    recording, path, kind = _read(
-        source, exercise=ex, input_type=input_type, read_options=read_options,
-        annotated=annotated, keypoints=keypoints, say=say,
-    )  # fmt: skip
-    say("analysing", None, None)
-    run = run_analysis(recording, goal=goal, variant=variant, exercise=ex)
-    return _coach_and_write(
-        run, ex, rules, goal=goal, variant=variant, path=path, kind=kind,
-        source_name=source_name, report=report, key_frames=key_frames, annotated=annotated,
-        keypoints=keypoints, log=log, store=store, say=say,
-    )  # fmt: skip
+    return analyze_session(
+        source, goal=goal, variant=variant, whole=True, exercise=exercise, rules=rules,
+        input_type=input_type, read_options=read_options, source_name=source_name,
+        report=report, key_frames=key_frames, annotated=annotated, keypoints=keypoints,
+        log=log, store=store, progress=progress,
+    ).sets[0]  # fmt: skip
 
 
 @dataclass(frozen=True, slots=True)
@@ -231,10 +224,12 @@ def analyze_session(
     goal: str,
     variant: str,
     set_number: int | None = None,
+    whole: bool = False,
     exercise: Exercise | None = None,
     rules: Rules | None = None,
     input_type: str | None = None,
     read_options: dict[str, Any] | None = None,
+    source_name: str | None = None,
     report: Path | None = None,
     key_frames: bool = True,
     annotated: Path | None = None,
@@ -248,7 +243,8 @@ def analyze_session(
     Long rests (the data file's ``set_rest_s``) cut the recording into sets
     (:func:`extensor._analysis.run_sets`); each is coached, and with ``log`` saved, as a
     set of its own, in order (so the load verdict of the last one sees the ones before).
-    ``set_number`` (1-based) keeps only that set. The files (``report``, ``annotated``,
+    ``set_number`` (1-based) keeps only that set; ``whole`` analyses the recording as one
+    set (what :func:`analyze_and_coach` does). The files (``report``, ``annotated``,
     ``keypoints``) are for one set: with several sets they need ``set_number``.
     """
     ex, rules, goal, variant = _settle(exercise, rules, goal, variant, log=log, store=store)
@@ -258,7 +254,12 @@ def analyze_session(
         annotated=annotated, keypoints=keypoints, say=say,
     )  # fmt: skip
     say("analysing", None, None)
-    runs = run_sets(recording, goal=goal, variant=variant, exercise=ex)
+    if whole:
+        runs: tuple[AnalysisRun, ...] = (
+            run_analysis(recording, goal=goal, variant=variant, exercise=ex),
+        )
+    else:
+        runs = run_sets(recording, goal=goal, variant=variant, exercise=ex)
     if set_number is not None and not 1 <= set_number <= len(runs):
         raise ConfigError(
             f"set must be between 1 and {len(runs)} (the sets this recording holds),"
@@ -277,7 +278,7 @@ def analyze_session(
         for run in chosen:
             one = _coach_and_write(
                 run, ex, rules, goal=goal, variant=variant, path=path, kind=kind,
-                source_name=None, report=report, key_frames=key_frames,
+                source_name=source_name, report=report, key_frames=key_frames,
                 annotated=annotated, keypoints=keypoints, log=log, store=store, say=say,
             )  # fmt: skip
             done.append(one)

@@ -398,11 +398,7 @@ def analyze(
                 "input_type": kind, "read_options": options, "report": report, "annotated": annotated,
                 "keypoints": keypoints, "log": entry, "store": store, "progress": progress,
             }  # fmt: skip
-            if whole:
-                one = analyze_and_coach(input, **common)
-                session = CoachedSession(sets=(one,), set_count=1)
-            else:
-                session = analyze_session(input, set_number=set_number, **common)
+            session = analyze_session(input, set_number=set_number, whole=whole, **common)
     except ExtensorError as err:
         raise fail(err) from None
     to_stdout = json_out == "-"
