@@ -59,3 +59,28 @@ def test_mediapipe_start_up_lines_do_not_reach_stderr() -> None:
     assert "absl" not in out.stderr
     assert "W0000" not in out.stderr
     assert out.stderr.strip().splitlines()[-1] == "after"
+
+
+@pytest.mark.shared
+@pytest.mark.video
+def test_a_saved_pose_trace_keeps_the_world_landmarks(real_pose: Any, tmp_path: Path) -> None:
+    """``--keypoints`` writes the 3D world landmarks too: the re-read trace measures the same
+    view-independent angles, so re-analysing it gives the same reps, faults and angle source."""
+    from extensor._analysis import run_analysis
+    from extensor.io import read_recording, write_extensor_csv
+
+    kp = real_pose("hyperextension-45deg-6reps.mp4")
+    back = read_recording(write_extensor_csv(kp, tmp_path / "trace.csv"))
+    name = world_channel("left_hip")
+    assert back.units[name] == "m"
+    assert np.allclose(back.channel(name), kp.channel(name), atol=1e-6, equal_nan=True)
+    first = run_analysis(kp, goal="hypertrophy", variant="45_degree_bench")
+    again = run_analysis(back, goal="hypertrophy", variant="45_degree_bench")
+    assert again.result.info["angle_source"] == first.result.info["angle_source"]
+    assert [(f.id, f.rep) for f in again.result.faults] == [
+        (f.id, f.rep) for f in first.result.faults
+    ]
+    assert (
+        np.nanmax(np.abs(again.motion.channel("extension") - first.motion.channel("extension")))
+        < 0.01
+    )

@@ -54,6 +54,7 @@ from extensor.core import (
     FloatArray,
     TimeSeries,
     keypoint_names,
+    world_channel,
 )
 from extensor.io._base import Adapter
 from extensor.io._keypoint_tools import finish_keypoints
@@ -79,6 +80,8 @@ CSV_SIGNIFICANT_DIGITS = 12
 # -- extensor CSV ----------------------------------------------------------------------------
 
 _EXTENSOR_SUFFIXES = ("_x", "_y", "_conf")
+#: A point's 3D world position (MediaPipe's world landmarks), in metres.
+_WORLD_SUFFIXES = ("_wx", "_wy", "_wz")
 
 
 class ExtensorCsvAdapter(Adapter):
@@ -103,7 +106,12 @@ class ExtensorCsvAdapter(Adapter):
             )
         time = check_time(table.column("time"), name="time", where=table.where, source=src)
         groups: dict[str, dict[str, str]] = {}
+        world_cols: dict[str, dict[str, str]] = {}
         for col in table.columns[1:]:
+            world_suffix = next((s for s in _WORLD_SUFFIXES if col.endswith(s)), None)
+            if world_suffix is not None and col[: -len(world_suffix)] in POINT_NAMES:
+                world_cols.setdefault(col[: -len(world_suffix)], {})[world_suffix] = col
+                continue
             suffix = next((s for s in _EXTENSOR_SUFFIXES if col.endswith(s)), None)
             if suffix is None:
                 raise InputFormatError(
@@ -130,6 +138,14 @@ class ExtensorCsvAdapter(Adapter):
                     f"column {missing[0]!r} is required with {sorted(cols.values())}", source=src
                 )
             points[point] = np.column_stack([table.column(cols[s]) for s in _EXTENSOR_SUFFIXES])
+        world: dict[str, FloatArray] = {}
+        for point, cols in world_cols.items():
+            missing = [point + s for s in _WORLD_SUFFIXES if s not in cols]
+            if missing:
+                raise InputFormatError(
+                    f"column {missing[0]!r} is required with {sorted(cols.values())}", source=src
+                )
+            world[point] = np.column_stack([table.column(cols[s]) for s in _WORLD_SUFFIXES])
         info: dict[str, Any] = {"adapter": self.name}
         info.update(_extensor_meta(table.meta, source=src))
         size = image_size_for(options.get("image_size"), table.meta, source=src)
@@ -137,7 +153,7 @@ class ExtensorCsvAdapter(Adapter):
             info["image_size"] = size
         if fps is not None:
             info["fps"] = fps
-        return finish_keypoints(time, points, unit=unit, source=src, info=info)
+        return finish_keypoints(time, points, unit=unit, source=src, info=info, world=world)
 
 
 def _extensor_meta(meta: Mapping[str, str], *, source: str) -> dict[str, Any]:
@@ -161,8 +177,10 @@ def _extensor_meta(meta: Mapping[str, str], *, source: str) -> dict[str, Any]:
 def write_extensor_csv(ts: TimeSeries, path: str | Path) -> Path:
     """Write a keypoint series as an extensor CSV, atomically (temp file, then rename).
 
-    Writes ``# unit:``, and ``# image_size:`` / ``# fps:`` when ``ts.info`` has them;
-    reading the file back gives the same values to 1e-6. Returns the path.
+    Writes ``# unit:``, and ``# image_size:`` / ``# fps:`` when ``ts.info`` has them, and
+    the 3D world landmarks (``<point>_wx, _wy, _wz``, m) when the series has them, so a
+    re-analysis measures the same view-independent angles; reading the file back gives
+    the same values to 1e-6. Returns the path.
     """
     p = Path(path)
     if ts.info.get("kind") != "keypoints":
@@ -186,8 +204,13 @@ def write_extensor_csv(ts: TimeSeries, path: str | Path) -> Path:
     fps = ts.info.get("fps")
     if isinstance(fps, int | float) and math.isfinite(fps) and fps > 0:
         head.append(f"# fps: {fps:.{CSV_SIGNIFICANT_DIGITS}g}")
-    head.append(",".join(["time", *(f"{n}{s}" for n in names for s in _EXTENSOR_SUFFIXES)]))
-    table = np.column_stack([ts.time, *(ts.data[n] for n in names)])
+    world = [n for n in names if world_channel(n) in ts.data]
+    columns = [f"{n}{s}" for n in names for s in _EXTENSOR_SUFFIXES]
+    columns += [f"{n}{s}" for n in world for s in _WORLD_SUFFIXES]
+    head.append(",".join(["time", *columns]))
+    table = np.column_stack(
+        [ts.time, *(ts.data[n] for n in names), *(ts.data[world_channel(n)] for n in world)]
+    )
     buf = io.StringIO()
     buf.write("\n".join(head) + "\n")
     np.savetxt(buf, table, fmt=f"%.{CSV_SIGNIFICANT_DIGITS}g", delimiter=",")

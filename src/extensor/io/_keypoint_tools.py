@@ -59,8 +59,10 @@ def finish_keypoints(
     unit: str | None,
     source: str,
     info: Mapping[str, Any],
+    world: Mapping[str, FloatArray] | None = None,
 ) -> TimeSeries:
-    """Check that some point was seen, settle the unit and build the keypoint series."""
+    """Check that some point was seen, settle the unit and build the keypoint series
+    (with ``world``: 3D world positions in m, channels ``world:<point>``)."""
     seen = any(
         bool(np.any((p[:, 2] > 0) & np.isfinite(p[:, :2]).all(axis=1))) for p in points.values()
     )
@@ -82,7 +84,7 @@ def finish_keypoints(
         extra["scaled_from_normalized"] = True
     elif chosen == "normalized":
         extra["warnings"] = [*info.get("warnings", []), UNKNOWN_ASPECT_WARNING]
-    return keypoint_series(time, points, unit=chosen, info={**info, **extra})
+    return keypoint_series(time, points, unit=chosen, info={**info, **extra}, world=world)
 
 
 #: Normalized coordinates without the image size: x is a share of the width, y of the
