@@ -49,6 +49,8 @@ class BatchOptions:
     fps: float | None = None
     angle_zero: float | None = None
     report: bool = False
+    #: each recording one set, even across long rests (else several sets give one result each)
+    whole: bool = False
     engine: Engine = "local"
     workers: int | None = None
     address: str | None = None
@@ -101,6 +103,7 @@ def _task_options(entry: Entry, opts: BatchOptions, out: Path) -> TaskOptions:
         fps=entry.fps if entry.fps is not None else opts.fps,
         angle_zero=entry.angle_zero if entry.angle_zero is not None else opts.angle_zero,
         report=report,
+        whole=opts.whole,
     )
 
 

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from extensor.batch._run import BatchRun
+from extensor.batch._task import set_documents
 from extensor.progression import parse_load
 
 __all__ = ["SaveCounts", "save_batch"]
@@ -44,9 +45,12 @@ def save_batch(run: BatchRun, *, db: str | None = None, load: str | None = None)
                 continue
             value, value_unit = parse_load(str(text), default_unit=unit)
             day = date.fromisoformat(record["date"]) if record.get("date") else None
-            _, new = save_result(
-                store, record["analysis"], load=value, unit=value_unit,
-                result_key=str(record["key"]), day=day, lifter=record.get("lifter"),
-            )  # fmt: skip
-            saved, already = (saved + 1, already) if new else (saved, already + 1)
+            sets = set_documents(record["analysis"])
+            for number, one in enumerate(sets, start=1):
+                key = str(record["key"]) if len(sets) == 1 else f"{record['key']}:set{number}"
+                _, new = save_result(
+                    store, one, load=value, unit=value_unit, result_key=key, day=day,
+                    lifter=record.get("lifter"),
+                )  # fmt: skip
+                saved, already = (saved + 1, already) if new else (saved, already + 1)
     return SaveCounts(saved, already, no_load)

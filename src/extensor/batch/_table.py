@@ -22,6 +22,7 @@ from typing import Any
 
 from extensor._errors import MissingExtraError
 from extensor._files import atomic_path
+from extensor.batch._task import set_documents
 
 __all__ = [
     "TABLE_COLUMNS",
@@ -39,6 +40,8 @@ TABLE_COLUMNS: dict[str, type] = {
     "date": str,
     "load": str,
     "row": str,
+    "set": int,
+    "sets": int,
     "rep": int,
     "status": str,
     "input_kind": str,
@@ -108,8 +111,16 @@ def rows_of(record: dict[str, Any]) -> Iterator[dict[str, Any]]:
         base["error"] = (record.get("error") or {}).get("message")
         yield base
         return
+    sets = set_documents(data)
+    for number, one in enumerate(sets, start=1):
+        yield from _set_rows({**base, "set": number, "sets": len(sets)}, one)
+
+
+def _set_rows(base: dict[str, Any], data: dict[str, Any]) -> Iterator[dict[str, Any]]:
+    """The set row, then the rep rows, of one set document."""
     metrics = data["metrics"]
     faults = data.get("faults", [])
+    base = {**base}
     base.update(
         input_kind=data.get("input_kind"),
         goal=data.get("goal"),
@@ -128,7 +139,7 @@ def rows_of(record: dict[str, Any]) -> Iterator[dict[str, Any]]:
     for rep in data.get("reps", []):
         row = _blank()
         for name in ("source", "lifter", "date", "load", "status", "input_kind", "goal",
-                     "variant", "key"):  # fmt: skip
+                     "variant", "key", "set", "sets"):  # fmt: skip
             row[name] = base[name]
         row.update(
             row="rep",
@@ -158,9 +169,10 @@ class Summary:
         self.recordings += 1
         data = record.get("analysis")
         if record.get("status") == "ok" and isinstance(data, dict):
-            self.sets += 1
-            self.reps += int(data["metrics"]["rep_count"])
-            self.faults.update(f["id"] for f in data.get("faults", []))
+            for one in set_documents(data):
+                self.sets += 1
+                self.reps += int(one["metrics"]["rep_count"])
+                self.faults.update(f["id"] for f in one.get("faults", []))
         else:
             error = record.get("error") or {}
             self.failures.append(

@@ -23,11 +23,11 @@ from pathlib import Path
 from typing import Any
 
 from extensor._errors import AnalysisError, ExtensorError, InputError
-from extensor.app import analyze_and_coach
+from extensor.app import SESSION_SCHEMA, analyze_session
 from extensor.io import detect_input_type
 from extensor.knowledge import Exercise, load_exercise
 
-__all__ = ["POSE_WORKERS_PER_TASK", "TaskOptions", "analyse_one", "execute"]
+__all__ = ["POSE_WORKERS_PER_TASK", "TaskOptions", "analyse_one", "execute", "set_documents"]
 
 #: Pose workers inside one task: the pool supplies the parallelism, one clip per task.
 POSE_WORKERS_PER_TASK = 1
@@ -44,6 +44,8 @@ class TaskOptions:
     fps: float | None = None
     angle_zero: float | None = None
     report: str | None = None
+    #: analyse each recording as one set, even across long rests (a report is always one set)
+    whole: bool = False
 
     def key_options(self) -> dict[str, Any]:
         """The options that change the analysis (what the result key holds)."""
@@ -60,7 +62,9 @@ def _exercise(name: str) -> Exercise:
 
 def analyse_one(path: str | Path, options: TaskOptions) -> tuple[dict[str, Any], str | None]:
     """The ``analyze --json`` document of ``path`` and the report written (or None): the
-    application service's pipeline, as ``extensor analyze`` runs it."""
+    application service's pipeline, as ``extensor analyze`` runs it: a recording of several
+    sets gives the session document (see :func:`set_documents`). With a report the
+    recording is one set (``extensor analyze --report`` needs ``--set`` otherwise)."""
     exercise = _exercise(options.exercise)
     kind = options.input_type or detect_input_type(path)
     read: dict[str, Any] = {
@@ -70,12 +74,22 @@ def analyse_one(path: str | Path, options: TaskOptions) -> tuple[dict[str, Any],
     }
     if kind == "video":
         read["workers"] = POSE_WORKERS_PER_TASK
-    done = analyze_and_coach(
+    session = analyze_session(
         path, goal=options.goal, variant=options.variant, exercise=exercise, input_type=kind,
-        read_options=read, report=None if options.report is None else Path(options.report),
+        read_options=read, whole=options.whole or options.report is not None,
+        report=None if options.report is None else Path(options.report),
     )  # fmt: skip
-    report = None if done.report is None else str(done.report.report)
-    return done.to_dict(), report
+    first = session.sets[0]
+    report = None if first.report is None else str(first.report.report)
+    return session.to_dict(), report
+
+
+def set_documents(analysis: dict[str, Any]) -> list[dict[str, Any]]:
+    """The set documents of one result: the sets of a session document
+    (``extensor.session/1``, a recording of several sets), else the one set document."""
+    if analysis.get("schema") == SESSION_SCHEMA:
+        return list(analysis["sets"])
+    return [analysis]
 
 
 def execute(path: str, options: TaskOptions) -> dict[str, Any]:

@@ -61,7 +61,12 @@ def batch(
     angle_zero: Annotated[
         float | None, typer.Option(help="Encoder reading at neutral (degrees).")
     ] = None,
-    report: Annotated[bool, typer.Option(help="Write each recording's HTML report.")] = False,
+    report: Annotated[
+        bool, typer.Option(help="Write each recording's HTML report (each one set).")
+    ] = False,
+    whole: Annotated[
+        bool, typer.Option(help="Each recording is one set, even across rests of 15 s or more.")
+    ] = False,
     engine: Annotated[
         EngineChoice, typer.Option(help="local (process pool) or ray.")
     ] = EngineChoice.local,
@@ -95,7 +100,7 @@ def batch(
         settings = settings_for(goal=goal, variant=variant, db=db)
         options = BatchOptions(
             goal=settings.goal, variant=settings.variant, exercise=settings.exercise,
-            input_type=input_type, fps=fps, angle_zero=angle_zero, report=report,
+            input_type=input_type, fps=fps, angle_zero=angle_zero, report=report, whole=whole,
             engine=engine.value, workers=workers, address=address, table=table.value,
         )  # fmt: skip
         total = sum(1 for _ in iter_entries(input, exclude=out))
