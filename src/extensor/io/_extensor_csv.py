@@ -59,6 +59,7 @@ from extensor.core import (
 from extensor.io._base import Adapter
 from extensor.io._keypoint_tools import finish_keypoints
 from extensor.io._tables import (
+    Table,
     check_options,
     check_time,
     fps_option,
@@ -130,22 +131,8 @@ class ExtensorCsvAdapter(Adapter):
                 " got only 'time'",
                 source=src,
             )
-        points: dict[str, FloatArray] = {}
-        for point, cols in groups.items():
-            missing = [point + s for s in _EXTENSOR_SUFFIXES if s not in cols]
-            if missing:
-                raise InputFormatError(
-                    f"column {missing[0]!r} is required with {sorted(cols.values())}", source=src
-                )
-            points[point] = np.column_stack([table.column(cols[s]) for s in _EXTENSOR_SUFFIXES])
-        world: dict[str, FloatArray] = {}
-        for point, cols in world_cols.items():
-            missing = [point + s for s in _WORLD_SUFFIXES if s not in cols]
-            if missing:
-                raise InputFormatError(
-                    f"column {missing[0]!r} is required with {sorted(cols.values())}", source=src
-                )
-            world[point] = np.column_stack([table.column(cols[s]) for s in _WORLD_SUFFIXES])
+        points = _stacked(table, groups, _EXTENSOR_SUFFIXES, source=src)
+        world = _stacked(table, world_cols, _WORLD_SUFFIXES, source=src)
         info: dict[str, Any] = {"adapter": self.name}
         info.update(_extensor_meta(table.meta, source=src))
         size = image_size_for(options.get("image_size"), table.meta, source=src)
@@ -154,6 +141,22 @@ class ExtensorCsvAdapter(Adapter):
         if fps is not None:
             info["fps"] = fps
         return finish_keypoints(time, points, unit=unit, source=src, info=info, world=world)
+
+
+def _stacked(
+    table: Table, groups: Mapping[str, Mapping[str, str]], suffixes: tuple[str, ...], *, source: str
+) -> dict[str, FloatArray]:
+    """Each point's columns (one per suffix) as one (frames, len(suffixes)) array; a point
+    with some but not all of them is an :class:`InputFormatError` naming the missing one."""
+    out: dict[str, FloatArray] = {}
+    for point, cols in groups.items():
+        missing = [point + s for s in suffixes if s not in cols]
+        if missing:
+            raise InputFormatError(
+                f"column {missing[0]!r} is required with {sorted(cols.values())}", source=source
+            )
+        out[point] = np.column_stack([table.column(cols[s]) for s in suffixes])
+    return out
 
 
 def _extensor_meta(meta: Mapping[str, str], *, source: str) -> dict[str, Any]:
