@@ -9,7 +9,7 @@ and gathered into one table (a row per set and per rep) and a summary.
 from extensor.batch._keys import content_hash, result_key
 from extensor.batch._manifest import MANIFEST_COLUMNS, Entry, iter_entries
 from extensor.batch._run import BatchOptions, BatchRun, run_batch
-from extensor.batch._save import SaveCounts, save_batch
+from extensor.batch._save import SaveCounts, save_batch, set_result_key
 from extensor.batch._table import TABLE_COLUMNS, TIMING_COLUMNS
 from extensor.batch._task import TaskOptions, analyse_one
 from extensor.batch._walk import RECORDING_SUFFIXES, iter_recordings
@@ -31,4 +31,5 @@ __all__ = [
     "result_key",
     "run_batch",
     "save_batch",
+    "set_result_key",
 ]

@@ -4,7 +4,8 @@ Layout of ``--out DIR``::
 
     results/<key>.json     one record per recording analysed (or failed for a reason
                            in the recording itself), written atomically as it finishes
-    reports/<source>.html  the HTML reports (``--report``)
+    reports/<source>.html  the HTML reports (``--report``; set n of several:
+                           ``<source>.set<n>.html``)
     table.csv              one row per set and per rep, rebuilt from results/ each run
     table.parquet          the same table (needs pyarrow)
     summary.json           sets, reps, faults by kind, failures
@@ -30,7 +31,7 @@ from extensor.batch._engine_local import Job, run_local
 from extensor.batch._keys import result_key
 from extensor.batch._manifest import Entry, iter_entries
 from extensor.batch._table import Summary, rows_of, write_csv, write_parquet
-from extensor.batch._task import TaskOptions
+from extensor.batch._task import TaskOptions, set_documents, set_report_path
 
 __all__ = ["BatchOptions", "BatchRun", "run_batch"]
 
@@ -117,6 +118,16 @@ def _meta(entry: Entry) -> dict[str, Any]:
     }
 
 
+def _reports_there(record: dict[str, Any], task: TaskOptions) -> bool:
+    """Whether every report ``task`` asks for is there: each set's of the record's
+    analysis, at the paths of this run's ``--out`` (the record may come from another)."""
+    if task.report is None:
+        return True
+    count = len(set_documents(record.get("analysis") or {}))
+    first = Path(task.report)
+    return all(set_report_path(first, n).exists() for n in range(1, count + 1))
+
+
 def _read_record(path: Path) -> dict[str, Any] | None:
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
@@ -189,7 +200,7 @@ def run_batch(
             order.append((entry.source, key))
             record = _read_record(results / f"{key}.json")
             if record is not None and (
-                record.get("status") != "ok" or task.report is None or Path(task.report).exists()
+                record.get("status") != "ok" or _reports_there(record, task)
             ):
                 run.reused += 1
                 tick(entry.source, "done before")

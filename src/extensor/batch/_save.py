@@ -1,12 +1,15 @@
 """``extensor batch --save``: each analysed set into the training log, under its lifter.
 
 A set is stored with its result key (``sets.result_key``, unique), so saving the same
-batch again stores nothing twice. A recording needs a load (its manifest row's, else
+batch again stores nothing twice; the sets of a recording of several sets are stored in
+order, set ``n`` under :func:`set_result_key` (the SHA-256 of the recording's key plus
+``:set<n>``: 64 characters, as the column holds). A recording needs a load (its manifest row's, else
 ``--load``) to be saved; the day is its manifest date, else today.
 """
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from datetime import date
 
@@ -14,7 +17,7 @@ from extensor.batch._run import BatchRun
 from extensor.batch._task import set_documents
 from extensor.progression import parse_load
 
-__all__ = ["SaveCounts", "save_batch"]
+__all__ = ["SaveCounts", "save_batch", "set_result_key"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -24,6 +27,21 @@ class SaveCounts:
     saved: int
     already: int
     no_load: int
+
+
+def set_result_key(key: str, number: int, count: int) -> str:
+    """The training-log key of set ``number`` (from 1) of a recording of ``count`` sets
+    whose result key is ``key``: ``key`` itself for a one-set recording.
+
+    >>> set_result_key("ab" * 32, 1, 1) == "ab" * 32
+    True
+    >>> k = set_result_key("ab" * 32, 2, 2)
+    >>> len(k), k != set_result_key("ab" * 32, 1, 2)
+    (64, True)
+    """
+    if count == 1:
+        return key
+    return hashlib.sha256(f"{key}:set{number}".encode()).hexdigest()
 
 
 def save_batch(run: BatchRun, *, db: str | None = None, load: str | None = None) -> SaveCounts:
@@ -40,14 +58,14 @@ def save_batch(run: BatchRun, *, db: str | None = None, load: str | None = None)
             if record.get("status") != "ok" or not record.get("key"):
                 continue
             text = record.get("load") or load
+            sets = set_documents(record["analysis"])
             if text is None:
-                no_load += 1
+                no_load += len(sets)
                 continue
             value, value_unit = parse_load(str(text), default_unit=unit)
             day = date.fromisoformat(record["date"]) if record.get("date") else None
-            sets = set_documents(record["analysis"])
             for number, one in enumerate(sets, start=1):
-                key = str(record["key"]) if len(sets) == 1 else f"{record['key']}:set{number}"
+                key = set_result_key(str(record["key"]), number, len(sets))
                 _, new = save_result(
                     store, one, load=value, unit=value_unit, result_key=key, day=day,
                     lifter=record.get("lifter"),

@@ -8,9 +8,9 @@ as ``extensor analyze`` does (read, analyse, coach, JSON document, report).
 >>> import tempfile, pathlib
 >>> from extensor._example import write_example
 >>> path = write_example(pathlib.Path(tempfile.mkdtemp()) / "set.csv")
->>> data, report = analyse_one(path, TaskOptions(goal="hypertrophy", variant="45_degree_bench"))
->>> data["metrics"]["rep_count"], report is None
-(8, True)
+>>> data, reports = analyse_one(path, TaskOptions(goal="hypertrophy", variant="45_degree_bench"))
+>>> data["metrics"]["rep_count"], reports
+(8, [])
 """
 
 from __future__ import annotations
@@ -23,11 +23,18 @@ from pathlib import Path
 from typing import Any
 
 from extensor._errors import AnalysisError, ExtensorError, InputError
-from extensor.app import SESSION_SCHEMA, analyze_session
+from extensor.app import SESSION_SCHEMA, CoachedSession, analyze_session
 from extensor.io import detect_input_type
 from extensor.knowledge import Exercise, load_exercise
 
-__all__ = ["POSE_WORKERS_PER_TASK", "TaskOptions", "analyse_one", "execute", "set_documents"]
+__all__ = [
+    "POSE_WORKERS_PER_TASK",
+    "TaskOptions",
+    "analyse_one",
+    "execute",
+    "set_documents",
+    "set_report_path",
+]
 
 #: Pose workers inside one task: the pool supplies the parallelism, one clip per task.
 POSE_WORKERS_PER_TASK = 1
@@ -44,7 +51,7 @@ class TaskOptions:
     fps: float | None = None
     angle_zero: float | None = None
     report: str | None = None
-    #: analyse each recording as one set, even across long rests (a report is always one set)
+    #: analyse each recording as one set, even across long rests
     whole: bool = False
 
     def key_options(self) -> dict[str, Any]:
@@ -60,11 +67,16 @@ def _exercise(name: str) -> Exercise:
     return load_exercise(name)
 
 
-def analyse_one(path: str | Path, options: TaskOptions) -> tuple[dict[str, Any], str | None]:
-    """The ``analyze --json`` document of ``path`` and the report written (or None): the
-    application service's pipeline, as ``extensor analyze`` runs it: a recording of several
-    sets gives the session document (see :func:`set_documents`). With a report the
-    recording is one set (``extensor analyze --report`` needs ``--set`` otherwise)."""
+def analyse_one(path: str | Path, options: TaskOptions) -> tuple[dict[str, Any], list[str]]:
+    """The ``analyze --json`` document of ``path`` and the reports written (none without
+    ``options.report``): the application service's pipeline, as ``extensor analyze`` runs
+    it. A recording of several sets gives the session document (see :func:`set_documents`),
+    with or without reports, so the result never depends on ``report`` (not in the key).
+
+    Each set gets its report: set 1 at ``options.report``, set ``n`` next to it as
+    ``<name>.set<n>.html``. As ``extensor analyze --set N --report`` does, each further
+    set's report reads the recording again (a video's poses too).
+    """
     exercise = _exercise(options.exercise)
     kind = options.input_type or detect_input_type(path)
     read: dict[str, Any] = {
@@ -74,14 +86,37 @@ def analyse_one(path: str | Path, options: TaskOptions) -> tuple[dict[str, Any],
     }
     if kind == "video":
         read["workers"] = POSE_WORKERS_PER_TASK
-    session = analyze_session(
-        path, goal=options.goal, variant=options.variant, exercise=exercise, input_type=kind,
-        read_options=read, whole=options.whole or options.report is not None,
-        report=None if options.report is None else Path(options.report),
-    )  # fmt: skip
-    first = session.sets[0]
-    report = None if first.report is None else str(first.report.report)
-    return session.to_dict(), report
+
+    def analyse(set_number: int | None, report: Path | None) -> CoachedSession:
+        return analyze_session(
+            path, goal=options.goal, variant=options.variant, exercise=exercise,
+            input_type=kind, read_options=read, whole=options.whole, set_number=set_number,
+            report=report,
+        )  # fmt: skip
+
+    if options.report is None:
+        return analyse(None, None).to_dict(), []
+    first = Path(options.report)
+    session = analyse(1, first)
+    done = list(session.sets)
+    try:
+        for number in range(2, session.set_count + 1):
+            done.extend(analyse(number, set_report_path(first, number)).sets)
+    except BaseException:
+        for one in done:
+            one.discard_files()
+        raise
+    whole = CoachedSession(sets=tuple(done), set_count=session.set_count)
+    return whole.to_dict(), [str(s.report.report) for s in done if s.report is not None]
+
+
+def set_report_path(report: Path, number: int) -> Path:
+    """Where set ``number``'s report goes, next to the recording's ``report`` (set 1's).
+
+    >>> set_report_path(Path("reports/a.csv.html"), 2).as_posix()
+    'reports/a.csv.set2.html'
+    """
+    return report if number == 1 else report.with_name(f"{report.stem}.set{number}.html")
 
 
 def set_documents(analysis: dict[str, Any]) -> list[dict[str, Any]]:
@@ -102,8 +137,13 @@ def execute(path: str, options: TaskOptions) -> dict[str, Any]:
     """
     start = time.perf_counter()
     try:
-        analysis, report = analyse_one(path, options)
-        out: dict[str, Any] = {"status": "ok", "analysis": analysis, "report": report}
+        analysis, reports = analyse_one(path, options)
+        out: dict[str, Any] = {
+            "status": "ok",
+            "analysis": analysis,
+            "report": reports[0] if reports else None,
+            "reports": reports,
+        }
     except (InputError, AnalysisError) as err:
         out = {"status": "failed", "error": _error(err), "cacheable": True}
     except ExtensorError as err:

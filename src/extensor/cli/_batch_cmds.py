@@ -61,9 +61,7 @@ def batch(
     angle_zero: Annotated[
         float | None, typer.Option(help="Encoder reading at neutral (degrees).")
     ] = None,
-    report: Annotated[
-        bool, typer.Option(help="Write each recording's HTML report (each one set).")
-    ] = False,
+    report: Annotated[bool, typer.Option(help="Write each set's HTML report.")] = False,
     whole: Annotated[
         bool, typer.Option(help="Each recording is one set, even across rests of 15 s or more.")
     ] = False,
