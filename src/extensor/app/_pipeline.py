@@ -194,7 +194,7 @@ class CoachedSession:
     def to_dict(self) -> dict[str, Any]:
         """One set: that set's document (:meth:`CoachedSet.to_dict`); several: a session
         document ``{"schema", "source", "set_count", "sets": [set documents]}``."""
-        if self.set_count == 1 or len(self.sets) == 1:
+        if len(self.sets) == 1:
             return self.sets[0].to_dict()
         return {
             "schema": SESSION_SCHEMA,
@@ -202,10 +202,6 @@ class CoachedSession:
             "set_count": self.set_count,
             "sets": [s.to_dict() for s in self.sets],
         }
-
-    @property
-    def files(self) -> tuple[Path, ...]:
-        return tuple(p for s in self.sets for p in s.files)
 
     def discard_files(self) -> None:
         """Remove every set's files (see :meth:`CoachedSet.discard_files`)."""
