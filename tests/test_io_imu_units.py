@@ -138,6 +138,65 @@ def test_unit_folders_sharing_two_names_need_member(tmp_path: Path):
     ]  # fmt: skip
 
 
+def test_unprefixed_columns_beside_prefixed_units_are_a_unit_of_their_own(tmp_path: Path):
+    """A phone's own acc_x... beside a strapped-on unit's thigh_acc_x...: both are units."""
+    units = _session(T)
+    path = _csv(tmp_path / "mixed.csv", T, {"thigh": units["thigh"], "trunk": units["trunk"]})
+    lines = path.read_text().splitlines()
+    lines[0] = lines[0].replace("trunk_", "")
+    path.write_text("\n".join(lines))
+    assert detect_input_type(path) == "imu"
+    ts = read_recording(path)
+    assert ts.info["imu_units"] == ["unprefixed", "thigh"]
+    run = run_analysis(ts, goal="hypertrophy", variant="seated_lever_machine")
+    assert run.motion.info["imu_unit"] == "unprefixed"
+    assert run.result.metrics.rep_count == 6
+
+
+def test_sensor_option_on_a_file_of_one_named_unit(tmp_path: Path):
+    path = _csv(tmp_path / "one.csv", T, {"trunk": _session(T)["trunk"]})
+    ts = read_recording(path, sensor="trunk")
+    assert ts.info["imu_unit"] == "trunk"
+    assert set(ts.data) == {"acc", "gyr"}
+    with pytest.raises(ConfigError) as err:
+        read_recording(path, sensor="thigh")
+    assert "got 'thigh': the recording holds one unit, 'trunk'" in str(err.value)
+
+
+def test_a_dot_file_does_not_hide_a_session_of_unit_folders(tmp_path: Path):
+    session = tmp_path / "session"
+    for name, (acc, gyr) in _session(T).items():
+        _single_csv(session / name / "take.csv", T, acc, gyr)
+    (session / "thigh" / ".DS_Store").write_bytes(b"\0\0\0\1Bud1")
+    (session / "notes.csv").write_text("")  # an empty file beside the unit folders
+    assert detect_input_type(session) == "imu"
+    assert read_recording(session).info["imu_units"] == ["thigh", "trunk", "wrist"]
+
+
+@pytest.mark.parametrize("delimiter", [",", ";", "\t"])
+def test_a_phyphox_export_with_a_meta_folder_is_no_session_of_units(tmp_path: Path, delimiter: str):
+    """phyphox exports hold a meta/ subfolder; with any delimiter it is one phone's export."""
+    folder = tmp_path / "export"
+    (folder / "meta").mkdir(parents=True)
+    (folder / "meta" / "device.csv").write_text('"property","value"\n"model","phone"\n')
+    t = np.arange(0.0, 8.0, 0.02)
+    acc, gyr = _unit(_trunk_angle(t, reps=1, lead=1.0), t)
+    for name, sensor, unit, values in (
+        ("Accelerometer.csv", "Acceleration", "m/s^2", acc),
+        ("Gyroscope.csv", "Gyroscope", "rad/s", gyr),
+    ):
+        head = delimiter.join(['"Time (s)"', *(f'"{sensor} {a} ({unit})"' for a in AXES)])
+        rows = [
+            delimiter.join(f"{v:.6f}" for v in (ti, *row))
+            for ti, row in zip(t, values, strict=True)
+        ]
+        (folder / name).write_text("\n".join([head, *rows]) + "\n")
+    assert detect_input_type(folder) == "imu"
+    ts = read_recording(folder)
+    assert ts.info["dialect"] == "phyphox"
+    np.testing.assert_allclose(ts.data["gyr"][:, 0], gyr[:, 0], atol=1e-5)
+
+
 def test_units_on_other_clocks_are_put_on_the_first_units_time(tmp_path: Path):
     session = tmp_path / "session"
     units = _session(T)
@@ -149,19 +208,21 @@ def test_units_on_other_clocks_are_put_on_the_first_units_time(tmp_path: Path):
     assert ts.time[-1] == pytest.approx(T[-1])
 
 
-def _calibrated(tmp_path: Path, *, lead: float = 3.0) -> Path:
-    """One trunk unit whose neutral is 10 degrees above its resting bottom: it rests at
-    -10, holds neutral (0) until half a second before ``lead``, and its reps top out 30
-    past it."""
+def _calibrated(tmp_path: Path, *, lead: float = 3.0, top: float = 14.0, mount: float = 1.0):
+    """One trunk unit that holds neutral (0) until half a second before ``lead``, then
+    settles into its forward-lean start 40 degrees below ``top`` and does 6 reps up to
+    ``top`` (degrees past neutral). ``mount`` -1 turns the unit round on the body."""
     t = T
-    angle = _trunk_angle(t, lead=lead) - 10.0
+    start = top - 40.0
+    angle = _trunk_angle(t, lead=lead) + start
     angle[t < lead - 0.5] = 0.0
-    angle[(t >= lead - 0.5) & (t < lead)] = -10.0
-    return _single_csv(tmp_path / "trunk.csv", t, *_unit(angle, t))
+    angle[(t >= lead - 0.5) & (t < lead)] = start
+    return _single_csv(tmp_path / "trunk.csv", t, *_unit(mount * angle, t))
 
 
-def test_neutral_hold_calibrates_the_zero_so_past_neutral_is_judged(tmp_path: Path):
-    path = _calibrated(tmp_path)
+@pytest.mark.parametrize("mount", [1.0, -1.0])
+def test_neutral_hold_calibrates_the_zero_so_past_neutral_is_judged(tmp_path: Path, mount: float):
+    path = _calibrated(tmp_path, mount=mount)
     plain = run_analysis(read_recording(path), goal="hypertrophy", variant="seated_lever_machine")
     assert not plain.result.neutral_known
     assert "past_neutral" in plain.result.not_observable
@@ -170,8 +231,42 @@ def test_neutral_hold_calibrates_the_zero_so_past_neutral_is_judged(tmp_path: Pa
     assert run.result.neutral_known
     assert run.motion.info["neutral_hold_s"] == 2.0
     tops = [r.top_extension_deg for r in run.result.reps]
-    assert tops == pytest.approx([30.0] * 6, abs=2.0)
+    assert tops == pytest.approx([14.0] * 6, abs=2.0)
+    bottoms = [r.bottom_extension_deg for r in run.result.reps]
+    assert bottoms == pytest.approx([-26.0] * 6, abs=2.0)
     assert run.result.reps_with("past_neutral") == [1, 2, 3, 4, 5, 6]
+
+
+def test_reps_that_stop_at_neutral_are_not_past_it(tmp_path: Path):
+    ts = read_recording(_calibrated(tmp_path, top=-2.0), neutral_hold_s=2.0)
+    run = run_analysis(ts, goal="hypertrophy", variant="seated_lever_machine")
+    assert run.result.neutral_known
+    assert run.result.metrics.rep_count == 6
+    assert run.result.reps_with("past_neutral") == []
+
+
+def _rests_at_the_top(tmp_path: Path, *, mount: float) -> Path:
+    """Holds neutral 5 s and rests there between reps that lower 40 degrees and return:
+    the same data as reps leaning 40 degrees back from neutral with the unit turned round."""
+    angle = -_trunk_angle(T, lead=5.0)
+    return _single_csv(tmp_path / "top.csv", T, *_unit(mount * angle, T))
+
+
+@pytest.mark.parametrize("mount", [1.0, -1.0])
+def test_a_hold_that_cannot_tell_the_side_of_neutral_judges_no_past_neutral(
+    tmp_path: Path, mount: float
+):
+    """Resting at the neutral hold, reps that lower and return look like reps that lean
+    back with the unit turned round: the hold gives no side, so nothing is called past
+    neutral and a notice says why."""
+    ts = read_recording(_rests_at_the_top(tmp_path, mount=mount), neutral_hold_s=4.0)
+    run = run_analysis(ts, goal="hypertrophy", variant="seated_lever_machine")
+    assert run.result.metrics.rep_count == 6
+    assert not run.result.neutral_known
+    assert "past_neutral" in run.result.not_observable
+    assert run.result.reps_with("past_neutral") == []
+    notice = next(n for n in run.result.notices if n.code == "neutral_side_unknown")
+    assert "the reps reach 40 deg past the neutral hold and 0 below it" in notice.message
 
 
 def test_a_neutral_hold_that_moves_is_refused(tmp_path: Path):

@@ -159,6 +159,7 @@ def to_motion(ts: TimeSeries, /, *, exercise: Exercise, variant: str) -> TimeSer
             ts,
             min_axis_share=exercise.analysis_param("min_rotation_axis_share"),
             max_hold_motion_deg=exercise.analysis_param("neutral_hold_max_motion_deg"),
+            max_past_share=exercise.analysis_param("neutral_hold_max_past_share"),
         )
     raise InputFormatError(
         f"recording kind must be keypoints, angle, imu or motion, got {kind!r}",

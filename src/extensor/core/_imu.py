@@ -67,7 +67,7 @@ class UnitMotion:
 
 def unit_motion(
     t: FloatArray, acc: FloatArray, gyr: FloatArray, *, gain: float, gyroscope_range_dps: float,
-    source: str | None = None,
+    source: str | None = None, sign_from: FloatArray | None = None,
 ) -> UnitMotion:  # fmt: skip
     """The angle one unit turns through, whatever way it is mounted.
 
@@ -76,7 +76,8 @@ def unit_motion(
     2. The gravity direction in the sensor frame over time; its median is the rest.
     3. The main rotation axis = first principal direction of the tilt vectors
        ``rest x gravity(t)``; the signed rotation about it is the angle, its sign making
-       excursions away from rest positive.
+       excursions away from rest positive. ``sign_from`` (a boolean mask) limits the
+       samples that decide the sign (a neutral hold at the start is no rest).
     """
     import imufusion  # light C extension, a core dependency
 
@@ -110,9 +111,11 @@ def unit_motion(
     _, sv, vt = np.linalg.svd(tilt, full_matrices=False)
     axis = vt[0]
     angle = np.degrees(np.arctan2(tilt @ axis, gravity @ rest))
-    med = float(np.median(angle))
     lo, hi = np.percentile(angle, _RANGE_PERCENTILES)
-    if abs(lo - med) > abs(hi - med):
+    decides = angle if sign_from is None or not sign_from.any() else angle[sign_from]
+    med = float(np.median(decides))
+    d_lo, d_hi = np.percentile(decides, _RANGE_PERCENTILES)
+    if abs(d_lo - med) > abs(d_hi - med):
         angle, axis = -angle, -axis
     total = float(sv.sum()) or 1.0
     return UnitMotion(
@@ -161,6 +164,7 @@ def imu_to_motion(
     gyroscope_range_dps: float | None = None,
     neutral_hold_s: float | None = None,
     max_hold_motion_deg: float | None = None,
+    max_past_share: float | None = None,
 ) -> TimeSeries:
     """Trunk angle (channel ``extension``, deg) from one or several IMUs on the body.
 
@@ -174,6 +178,13 @@ def imu_to_motion(
     A hold that moves more than ``max_hold_motion_deg`` (2nd-98th percentile) is refused
     with an :class:`InputFormatError`. Without it there is no absolute neutral: the rest
     is the bottom and ``info["neutral_known"]`` is False.
+
+    A hold gives the zero, not the direction: the sign still comes from the rest after
+    the hold (excursions from it positive). A back extension works below neutral, so the
+    neutral is trusted only when the reps reach past the hold at most ``max_past_share``
+    of their depth below it; otherwise (reps that lean back from the hold, or a rest at
+    neutral with a unit mounted the other way round: one unit cannot tell these apart)
+    ``neutral_known`` stays False and a ``neutral_side_unknown`` notice says why.
 
     ``fusion_gain`` and ``gyroscope_range_dps`` describe the sensor fusion and the sensor:
     given here, else taken from ``ts.info`` (``ahrs_gain``, ``gyroscope_range_dps``, set by
@@ -189,6 +200,8 @@ def imu_to_motion(
     )
     names = list(ts.info.get("imu_units") or [])
     channels = {n: (f"acc@{n}", f"gyr@{n}") for n in names} or {None: ("acc", "gyr")}
+    hold = neutral_hold_s if neutral_hold_s is not None else ts.info.get("neutral_hold_s")
+    after_hold = None if hold is None else ts.time > ts.time[0] + float(hold)
     motions = {
         n: unit_motion(
             ts.time,
@@ -197,6 +210,7 @@ def imu_to_motion(
             gain=float(gain),
             gyroscope_range_dps=float(gyro_range),
             source=src,
+            sign_from=after_hold,
         )
         for n, (a, g) in channels.items()
     }
@@ -222,18 +236,23 @@ def imu_to_motion(
             }
         )
     angle = motion.angle
-    hold = neutral_hold_s if neutral_hold_s is not None else ts.info.get("neutral_hold_s")
-    if hold is not None:
+    neutral_known = False
+    if hold is not None and after_hold is not None:
         angle = angle - _neutral_offset(
             ts.time, angle, float(hold), max_motion_deg=max_hold_motion_deg, source=src
         )
         info["neutral_hold_s"] = float(hold)
+        doubt = _neutral_side_doubt(angle[after_hold], max_past_share=max_past_share)
+        if doubt is None:
+            neutral_known = True
+        else:
+            notices.append({"code": "neutral_side_unknown", "message": doubt})
     info = {
         **ts.info,
         **info,
         "kind": "motion",
         "input_kind": "imu",
-        "neutral_known": hold is not None,
+        "neutral_known": neutral_known,
         "rotation_axis_sensor_frame": [round(float(a), 4) for a in motion.axis],
         "rotation_axis_share": round(motion.axis_share, 3),
         "acc_median_magnitude_m_s2": motion.acc_median_m_s2,
@@ -269,6 +288,33 @@ def _neutral_offset(
             source=source,
         )
     return float(np.median(held))
+
+
+def _neutral_side_doubt(after: FloatArray, *, max_past_share: float | None) -> str | None:
+    """Why the hold's side cannot be trusted as neutral, or None when it can.
+
+    ``after``: the calibrated angle after the hold (deg, 0 = the hold). The reps must lie
+    mostly below the hold: their reach past it at most ``max_past_share`` of their depth
+    below it (2nd and 98th percentiles).
+
+    >>> _neutral_side_doubt(np.array([-40.0, -20.0, 0.0, 5.0]), max_past_share=0.8) is None
+    True
+    >>> print(_neutral_side_doubt(np.array([0.0, 20.0, 36.0]), max_past_share=0.8))  # doctest: +ELLIPSIS
+    the reps reach 36 deg past the neutral hold and 0 below it: ...
+    """
+    if after.size == 0:
+        return "nothing was recorded after the neutral hold"
+    lo, hi = np.percentile(after, _RANGE_PERCENTILES)
+    below, past = max(0.0, -float(lo)), max(0.0, float(hi))
+    share = 1.0 if max_past_share is None else max_past_share
+    if past <= share * below and below > 0:
+        return None
+    return (
+        f"the reps reach {past:.0f} deg past the neutral hold and {below:.0f} below it: "
+        "a back extension works below neutral, so either they lean back from the hold or "
+        "the unit is mounted the other way round, which one unit cannot tell apart; "
+        "past neutral is not judged (hold neutral, then settle into the forward-lean start)"
+    )
 
 
 def _quaternion_from_gravity(acc: FloatArray) -> FloatArray:

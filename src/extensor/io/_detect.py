@@ -27,7 +27,6 @@ so this package never imports the video package, not even by name.
 
 from __future__ import annotations
 
-import csv
 import lzma
 import zipfile
 import zlib
@@ -41,7 +40,14 @@ from extensor.io._coco17 import Coco17Adapter
 from extensor.io._extensor_csv import ExtensorCsvAdapter
 from extensor.io._mediapipe_csv import MediaPipeCsvAdapter
 from extensor.io._openpose import OpenPoseAdapter
-from extensor.io._tables import read_head, read_prefix, read_zip_member, require_regular
+from extensor.io._tables import (
+    first_header,
+    header_fields,
+    read_head,
+    read_prefix,
+    read_zip_member,
+    require_regular,
+)
 
 if TYPE_CHECKING:
     from extensor.knowledge import Exercise
@@ -51,6 +57,7 @@ from extensor.io._sensor_files import (
     _PHYPHOX_COLUMN,
     EncoderAdapter,
     ImuAdapter,
+    is_phyphox_csv,
     unit_columns,
 )
 from extensor.io._suffixes import IMAGE_SUFFIXES, VIDEO_SUFFIXES
@@ -174,7 +181,7 @@ def detect_input_type(path: str | Path) -> str:
         raise EmptyInputError(f"file is empty, expected {_EXPECTED}", source=p)
     if text[0] in "[{":
         return _detect_json(p, text)
-    header = _first_header(text)
+    header = first_header(text)
     found = _detect_header(header)
     if found is not None:
         return found
@@ -202,22 +209,9 @@ def _detect_json(path: Path, text: str) -> str:
     raise _unknown(path, "JSON without keypoints")
 
 
-def _first_header(text: str) -> str:
-    for line in text.splitlines():
-        stripped = line.strip()
-        if stripped and not stripped.startswith("#"):
-            return stripped
-    return ""
-
-
-def _header_fields(header: str) -> list[str]:
-    delimiter = max((",", ";", "\t"), key=header.count)
-    return [f.strip().lower() for f in next(csv.reader([header], delimiter=delimiter), [])]
-
-
 def _detect_header(header: str) -> str | None:
     lower = header.lower()
-    fields = _header_fields(header)
+    fields = header_fields(header)
     if "_visibility" in lower or "_presence" in lower:
         return "mediapipe_csv"
     if "_conf" in lower:
@@ -237,11 +231,8 @@ def _detect_header(header: str) -> str | None:
 def _detect_folder(path: Path) -> str:
     if next(path.glob("*_keypoints.json"), None) is not None:
         return "openpose"
-    for file in sorted(path.glob("*")):
-        if file.is_file() and file.suffix.lower() == ".csv":
-            head = read_head(file, SNIFF_BYTES)
-            if head and any(_PHYPHOX_COLUMN.match(f) for f in _header_fields(_first_header(head))):
-                return "imu"
+    if any(is_phyphox_csv(file) for file in sorted(path.glob("*"))):
+        return "imu"
     if any(f.suffix.lower() in IMAGE_SUFFIXES for f in path.iterdir() if f.is_file()):
         return "video"
     if _is_unit_folders(path):
@@ -259,9 +250,13 @@ def _is_unit_folders(path: Path) -> bool:
     """True when the first subfolder's first file is an IMU recording (a session folder
     with one subfolder per unit)."""
     folders = sorted(p for p in path.iterdir() if p.is_dir() and not p.name.startswith("."))
-    files = sorted(f for f in folders[0].iterdir() if f.is_file()) if folders else []
+    files = (
+        sorted(f for f in folders[0].iterdir() if f.is_file() and not f.name.startswith("."))
+        if folders
+        else []
+    )
     head = read_head(files[0], SNIFF_BYTES) if files else None
-    return bool(head) and _detect_header(_first_header(head or "")) == "imu"
+    return bool(head) and _detect_header(first_header(head or "")) == "imu"
 
 
 def _zip_is_phyphox(path: Path) -> bool:
@@ -273,8 +268,8 @@ def _zip_is_phyphox(path: Path) -> bool:
                     raw = read_zip_member(
                         archive, member, max_bytes=SNIFF_BYTES, source=where, limit=SNIFF_BYTES
                     )
-                    header = _first_header(raw.decode("utf-8-sig", errors="replace"))
-                    if any(_PHYPHOX_COLUMN.match(f) for f in _header_fields(header)):
+                    header = first_header(raw.decode("utf-8-sig", errors="replace"))
+                    if any(_PHYPHOX_COLUMN.match(f) for f in header_fields(header)):
                         return True
     except (zipfile.BadZipFile, OSError, EOFError, zlib.error, lzma.LZMAError):
         return False

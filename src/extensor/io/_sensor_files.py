@@ -54,7 +54,9 @@ from extensor.io._tables import (
     check_options,
     check_time,
     decode_text,
+    first_header,
     fps_option,
+    header_fields,
     parse_table,
     read_head,
     read_table,
@@ -125,6 +127,11 @@ _PHYPHOX_UNITS: dict[str, dict[str, tuple[float, str]]] = {
     "mag": {"µt": (1.0, "uT"), "μt": (1.0, "uT"), "ut": (1.0, "uT")},
 }
 _UNITS = {"acc": "m/s^2", "gyr": "rad/s"}
+#: The six columns a unit needs.
+_UNIT_KEYS = tuple(f"{sensor}_{axis}" for sensor in ("acc", "gyr") for axis in "xyz")
+#: The name of the unit whose columns have no prefix (``acc_x``...) in a file that also
+#: holds prefixed units (``thigh_acc_x``...).
+UNPREFIXED_UNIT = "unprefixed"
 
 
 def _choice(
@@ -268,7 +275,15 @@ class ImuAdapter(Adapter):
         else:
             data, units, info = self._read_one(path, options)
         names = list(info.get("imu_units", []))
-        if sensor is not None:
+        if sensor is not None and not names:
+            if info.get("imu_unit") != sensor:
+                held = f"one unit, {info['imu_unit']!r}" if "imu_unit" in info else "one unit"
+                raise ConfigError(
+                    f"sensor must name one of the recording's units, got {sensor!r}: the"
+                    f" recording holds {held}",
+                    source=src,
+                )
+        elif sensor is not None:
             if sensor not in names:
                 raise ConfigError(
                     f"sensor must be one of the recording's units {names}, got {sensor!r}",
@@ -414,21 +429,28 @@ def _on_common_time(
                     [np.interp(time, d["time"], values[:, k]) for k in range(3)], axis=1
                 )
             units[f"{channel}@{name}"] = _UNITS[channel]
-    info = {**read[names[0]][1], "imu_units": names, "unit_files": len(names)}
+    first = {k: v for k, v in read[names[0]][1].items() if k != "imu_unit"}
+    info = {**first, "imu_units": names, "unit_files": len(names)}
     return data, units, info
+
+
+def is_phyphox_csv(file: Path) -> bool:
+    """True when ``file`` is a ``.csv`` whose header has a phyphox sensor column
+    (``Acceleration x (m/s^2)``...), whatever its delimiter (``,``, ``;`` or tab)."""
+    if not file.is_file() or file.suffix.lower() != ".csv":
+        return False
+    head = read_head(file, _HEADER_BYTES)
+    return bool(head) and any(
+        _PHYPHOX_COLUMN.match(f) for f in header_fields(first_header(head or ""))
+    )
 
 
 def _has_phyphox_csv(path: Path) -> bool:
     """True when ``path`` (a folder) holds a phyphox CSV export, or no subfolder at all
     (then the phyphox reader says what is missing); False for a folder of unit folders."""
-    if not any(p.is_dir() for p in path.iterdir()):
+    if not any(p.is_dir() and not p.name.startswith(".") for p in path.iterdir()):
         return True
-    for file in path.iterdir():
-        if file.is_file() and file.suffix.lower() == ".csv":
-            head = read_head(file, _HEADER_BYTES) or ""
-            if any(_PHYPHOX_COLUMN.match(c.strip('"')) for c in head.splitlines()[0].split(",")):
-                return True
-    return False
+    return any(is_phyphox_csv(file) for file in path.iterdir())
 
 
 def _positive(value: Any, *, name: str, source: str) -> float:
@@ -508,8 +530,7 @@ def unit_columns(columns: Sequence[str]) -> dict[str, dict[str, str]]:
         key = None if match is None else alias_to_key.get(match["key"].lower())
         if match is not None and key is not None and key[:3] in ("acc", "gyr"):
             found.setdefault(match["unit"], {})[key] = column
-    need = {f"{sensor}_{axis}" for sensor in ("acc", "gyr") for axis in "xyz"}
-    return {unit: cols for unit, cols in found.items() if need <= set(cols)}
+    return {unit: cols for unit, cols in found.items() if set(_UNIT_KEYS) <= set(cols)}
 
 
 def _generic(
@@ -541,9 +562,14 @@ def _generic(
             f" {[*_TIME_SECONDS, *_TIME_MILLIS]}, got {list(table.columns)})",
             source=table.source,
         )
-    several = {} if columns or table.find(*_IMU_ALIASES["acc_x"]) else unit_columns(table.columns)
+    several = {} if columns else unit_columns(table.columns)
+    plain = {key: table.find(*_IMU_ALIASES[key]) for key in _UNIT_KEYS}
+    if several and all(plain.values()):
+        several = {UNPREFIXED_UNIT: {k: str(v) for k, v in plain.items()}, **several}
+    only: dict[str, str] = {}
     if len(several) == 1:
-        columns = next(iter(several.values()))
+        ((unit, columns),) = several.items()
+        only = {"imu_unit": unit}
     elif several:
         by_unit: dict[str, FloatArray] = {"time": time}
         unit_units: dict[str, str] = {}
@@ -565,7 +591,7 @@ def _generic(
     if mag is not None:
         data["mag"] = mag
         units["mag"] = "a.u."
-    return data, units, {"dialect": "generic", "time_column": name}
+    return data, units, {"dialect": "generic", "time_column": name, **only}
 
 
 def _yurtman_barshan(

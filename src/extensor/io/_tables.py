@@ -257,6 +257,30 @@ def read_prefix(path: Path, size: int) -> bytes:
         return b""
 
 
+def first_header(text: str) -> str:
+    """The first line of ``text`` that is neither blank nor a ``#`` comment ("" if none).
+
+    >>> first_header("# made by extensor\n\ntime;acc_x\n1;2")
+    'time;acc_x'
+    """
+    for line in text.splitlines():
+        stripped = line.strip()
+        if stripped and not stripped.startswith("#"):
+            return stripped
+    return ""
+
+
+def header_fields(header: str) -> list[str]:
+    """A header line's fields, lower case, split on its most frequent delimiter
+    (``,``, ``;`` or tab).
+
+    >>> header_fields('Time (s);"Acceleration x (m/s^2)"')
+    ['time (s)', 'acceleration x (m/s^2)']
+    """
+    delimiter = max((",", ";", "\t"), key=header.count)
+    return [f.strip().lower() for f in next(csv.reader([header], delimiter=delimiter), [])]
+
+
 def read_head(path: Path, size: int) -> str | None:
     """The first ``size`` bytes as text, or ``None`` for a binary file (NUL byte, not UTF-8)."""
     raw = read_prefix(path, size)
