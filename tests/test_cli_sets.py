@@ -97,3 +97,39 @@ def test_save_logs_every_set(two_sets: Path, tmp_path: Path) -> None:
     with Store(resolve_db_url(db=db)) as store:
         sets = [s for session in load_history(store) for s in session.sets]
     assert [s.reps for s in sets] == [5, 4]
+
+
+def _logged_reps(db: str) -> list[int]:
+    from extensor.store import Store, load_history, resolve_db_url
+
+    with Store(resolve_db_url(db=db)) as store:
+        return [s.reps for session in load_history(store) for s in session.sets]
+
+
+def test_saving_the_same_recording_again_stores_nothing_twice(
+    two_sets: Path, tmp_path: Path
+) -> None:
+    db = str(tmp_path / "log.db")
+    args = ["analyze", str(two_sets), "--save", "--db", db]
+    assert runner.invoke(app, [*args, "--load", "40kg"]).exit_code == 0
+    again = runner.invoke(app, [*args, "--load", "45kg", "--set", "2"])
+    assert again.exit_code == 0, again.output
+    assert "Already in the training log (set 2, saved earlier" in again.output
+    assert "Saved to the training log" not in again.output
+    assert _logged_reps(db) == [5, 4]
+
+
+def test_a_save_whose_json_cannot_be_written_keeps_no_set(two_sets: Path, tmp_path: Path) -> None:
+    """The JSON goes to a folder: the run fails, and neither set stays in the log."""
+    db = str(tmp_path / "log.db")
+    folder = tmp_path / "a-folder.json"
+    folder.mkdir()
+    result = runner.invoke(
+        app,
+        ["analyze", str(two_sets), "--save", "--load", "40kg", "--db", db, "--json", str(folder)],
+    )
+    assert result.exit_code != 0
+    assert _logged_reps(db) == []
+    assert runner.invoke(app, ["analyze", str(two_sets), "--save", "--load", "40kg", "--db", db]
+                         ).exit_code == 0  # fmt: skip
+    assert _logged_reps(db) == [5, 4]

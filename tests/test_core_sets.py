@@ -127,3 +127,35 @@ def test_a_rest_under_the_limit_keeps_one_set(rest_s: float):
     specs = [RepSpec()] * 3 + [RepSpec(bottom_s=rest_s)] + [RepSpec()] * 3
     s = synthetic_set(specs, noise_deg=0.3, seed=1)
     assert len(analyze_sets(s.motion, params=PARAMS, min_rest_s=REST_S)) == 1
+
+
+def test_a_movement_cut_off_after_a_long_rest_is_no_set_of_its_own():
+    """Two sets, a long rest, and a lift cut off by the end of the recording: still two
+    sets; the fragment stays with the second, incomplete and not judged."""
+    specs = [RepSpec()] * 3 + [RepSpec(bottom_s=40.0)] + [RepSpec()] * 3
+    specs += [RepSpec(bottom_s=40.0), RepSpec()]
+    s = synthetic_set(specs, noise_deg=0.3, seed=4)
+    last = s.truth[-1]
+    cut_at = last.start + 0.6 * last.lift_s  # part of the way up
+    motion = s.motion.get_ts_between_times(float(s.motion.time[0]), cut_at)
+    sets = analyze_sets(motion, params=PARAMS, min_rest_s=REST_S)
+    assert [r.complete_rep_count for r in sets] == [4, 4]
+    second = sets[1]
+    assert [r.complete for r in second.reps] == [True] * 4 + [False]
+    assert [f for f in second.faults if f.rep == 5] == []
+
+
+@pytest.mark.parametrize("share", [0.5, 0.7, 0.9])
+def test_a_lift_cut_off_by_the_end_is_not_called_partial(share: float):
+    """The recording ends part of the way up: the rep's range is what was filmed, not
+    the rep's, so partial_range is not judged on it (it is on a rep that stops short)."""
+    s = synthetic_set([RepSpec()] * 3 + [RepSpec(top_deg=-30.0), RepSpec()], noise_deg=0.3, seed=4)
+    last = s.truth[-1]
+    motion = s.motion.get_ts_between_times(
+        float(s.motion.time[0]), last.start + share * last.lift_s
+    )
+    result = analyze_motion(motion, params=PARAMS)
+    assert len(result.reps) == 5
+    assert result.reps[-1].incomplete == ("lift",)
+    assert not result.reps[-1].range_observed
+    assert result.reps_with("partial_range") == [4]

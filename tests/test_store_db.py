@@ -57,6 +57,7 @@ EXPECTED_ALL = {
     "is_back_extension",
     "current_profile",
     "last_recommendation",
+    "forget_sets",
     "list_lifters",
     "load_history",
     "log_sets",
@@ -65,6 +66,7 @@ EXPECTED_ALL = {
     "save_analysis",
     "save_profile",
     "save_result",
+    "set_result_key",
     "source_of",
 }
 

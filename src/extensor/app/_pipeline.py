@@ -17,6 +17,7 @@ Callers show progress through one callback and print or store the :class:`Coache
 from __future__ import annotations
 
 import contextlib
+import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
@@ -41,7 +42,15 @@ from extensor.core import SetAnalysis, TimeSeries
 from extensor.io import detect_input_type, read_recording, write_extensor_csv
 from extensor.knowledge import Exercise, load_exercise
 from extensor.progression import Profile, Rules, SessionSummary, load_rules
-from extensor.store import LoggedSets, Store, get_profile, load_history, save_analysis
+from extensor.store import (
+    LoggedSets,
+    Store,
+    forget_sets,
+    get_profile,
+    load_history,
+    save_analysis,
+    set_result_key,
+)
 from extensor.video import write_annotated_video
 
 __all__ = [
@@ -55,6 +64,8 @@ __all__ = [
     "analyze_and_coach",
     "analyze_session",
 ]
+
+logger = logging.getLogger(__name__)
 
 #: The pipeline's stages, in order; each is announced once through the progress callback.
 STAGES: tuple[str, ...] = (
@@ -79,6 +90,10 @@ class LogEntry:
     rir: int | None = None
     pain: bool = False
     note: str | None = None
+    result_key: str | None = None
+    """The recording's key (its content and options): set ``n`` of ``count`` is saved under
+    :func:`~extensor.store.set_result_key` ``(key, n, count)``, so saving the same
+    recording again stores nothing twice (:attr:`~extensor.store.LoggedSets.stored`)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,6 +128,11 @@ class CoachedSet:
         the run, so no output of a failed run is left behind."""
         _remove(self.files)
 
+    def discard(self, store: Store | None) -> None:
+        """Undo this set: its files and, with ``store``, the training-log row it stored."""
+        self.discard_files()
+        _forget(store, [self.logged])
+
     def to_dict(self) -> dict[str, Any]:
         """The JSON document (``analyze --json``, the web job's ``analysis.json``)."""
         return analysis_document(self.result, self.coaching)
@@ -131,6 +151,18 @@ def _remove(paths: Sequence[Path]) -> None:
     for path in paths:
         with contextlib.suppress(OSError):
             path.unlink(missing_ok=True)
+
+
+def _forget(store: Store | None, logged: Sequence[LoggedSets | None]) -> None:
+    """Undo these saves (:func:`~extensor.store.forget_sets`) while another error is on its
+    way: a failure to undo is logged, never raised over the error that caused the undo."""
+    saved = [entry for entry in logged if entry is not None]
+    if store is None or not saved:
+        return
+    try:
+        forget_sets(store, saved)
+    except ExtensorError as err:
+        logger.warning("could not remove the sets this run saved (%s): %s", saved, err)
 
 
 def _noop(stage: str, done: int | None, total: int | None) -> None:
@@ -208,6 +240,12 @@ class CoachedSession:
         for s in self.sets:
             s.discard_files()
 
+    def discard(self, store: Store | None) -> None:
+        """Undo the run: every set's files and, with ``store``, every row it stored (one
+        transaction), so a caller whose own step failed leaves no half-saved session."""
+        self.discard_files()
+        _forget(store, [s.logged for s in self.sets])
+
 
 #: The ``schema`` of a session document (a recording of several sets).
 SESSION_SCHEMA = "extensor.session/1"
@@ -269,18 +307,22 @@ def analyze_session(
             f"this recording holds {len(runs)} sets: {', '.join(asked)} writes one set's files,"
             " so pass --set N (or --whole to analyse the recording as one set)"
         )
+    numbers = range(1, len(runs) + 1) if set_number is None else (set_number,)
     done: list[CoachedSet] = []
     try:
-        for run in chosen:
+        for number, run in zip(numbers, chosen, strict=True):
+            key = None if log is None or log.result_key is None else (
+                set_result_key(log.result_key, number, len(runs))
+            )  # fmt: skip
             one = _coach_and_write(
                 run, ex, rules, goal=goal, variant=variant, path=path, kind=kind,
                 source_name=source_name, report=report, key_frames=key_frames,
-                annotated=annotated, keypoints=keypoints, log=log, store=store, say=say,
+                annotated=annotated, keypoints=keypoints, log=log, result_key=key,
+                store=store, say=say,
             )  # fmt: skip
             done.append(one)
     except BaseException:
-        for d in done:
-            d.discard_files()
+        CoachedSession(sets=tuple(done), set_count=len(runs)).discard(store)
         raise
     return CoachedSession(sets=tuple(done), set_count=len(runs))
 
@@ -345,10 +387,12 @@ def _coach_and_write(
     annotated: Path | None,
     keypoints: Path | None,
     log: LogEntry | None,
+    result_key: str | None,
     store: Store | None,
     say: ProgressFn,
 ) -> CoachedSet:
-    """Save (with ``log``), coach and write the files of one analysed set."""
+    """Save (with ``log``), coach and write the files of one analysed set; a failure
+    after the save removes the saved row again."""
     if source_name is not None:
         run = replace(run, result=replace(run.result, source=source_name))
     logged: LoggedSets | None = None
@@ -359,30 +403,31 @@ def _coach_and_write(
         say("logging", None, None)
         logged = save_analysis(
             store, run, load=log.load, unit=log.unit, day=log.day, variant=variant, goal=goal,
-            rpe=log.rpe, rir=log.rir, pain=log.pain, note=log.note,
+            rpe=log.rpe, rir=log.rir, pain=log.pain, note=log.note, result_key=result_key,
         )  # fmt: skip
-        day = logged.day
-        history = load_history(store, until=day)
-        profile = get_profile(store)
-    elif store is not None:
-        profile = get_profile(store)
-    say("coaching", None, None)
-    coaching = coach_set(
-        run.result, exercise=ex, goal=goal, rules=rules, history=history, profile=profile,
-        today=day, pain=log.pain if log is not None else False,
-    )  # fmt: skip
-
     # The outputs are one transaction: what this run created is removed if a later
-    # step fails, so a failed run leaves no report without its JSON, no half set of files.
+    # step fails, so a failed run leaves no report without its JSON, no half set of
+    # files, no set in the log that the caller was told failed.
     targets = [keypoints, annotated, report, None if report is None else guide_path_for(report)]
     created = [p for p in targets if p is not None and not p.exists()]
     try:
+        if logged is not None and store is not None:
+            day = logged.day
+            history = load_history(store, until=day)
+        if store is not None:
+            profile = get_profile(store)
+        say("coaching", None, None)
+        coaching = coach_set(
+            run.result, exercise=ex, goal=goal, rules=rules, history=history, profile=profile,
+            today=day, pain=log.pain if log is not None else False,
+        )  # fmt: skip
         files, warnings = _write_outputs(
             run, coaching, ex, path=path, kind=kind, say=say, report=report,
             key_frames=key_frames, annotated=annotated, keypoints=keypoints,
         )  # fmt: skip
     except BaseException:
         _remove(created)
+        _forget(store, [logged])
         raise
     return CoachedSet(
         run=run, coaching=coaching, input_type=kind, report=files, annotated=annotated,

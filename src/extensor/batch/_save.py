@@ -2,20 +2,20 @@
 
 A set is stored with its result key (``sets.result_key``, unique), so saving the same
 batch again stores nothing twice; the sets of a recording of several sets are stored in
-order, set ``n`` under :func:`set_result_key` (the SHA-256 of the recording's key plus
+order, set ``n`` under :func:`~extensor.store.set_result_key` (the SHA-256 of the recording's key plus
 ``:set<n>``: 64 characters, as the column holds). A recording needs a load (its manifest row's, else
 ``--load``) to be saved; the day is its manifest date, else today.
 """
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass
 from datetime import date
 
 from extensor.batch._run import BatchRun
 from extensor.batch._task import set_documents
 from extensor.progression import parse_load
+from extensor.store import set_result_key
 
 __all__ = ["SaveCounts", "save_batch", "set_result_key"]
 
@@ -27,21 +27,6 @@ class SaveCounts:
     saved: int
     already: int
     no_load: int
-
-
-def set_result_key(key: str, number: int, count: int) -> str:
-    """The training-log key of set ``number`` (from 1) of a recording of ``count`` sets
-    whose result key is ``key``: ``key`` itself for a one-set recording.
-
-    >>> set_result_key("ab" * 32, 1, 1) == "ab" * 32
-    True
-    >>> k = set_result_key("ab" * 32, 2, 2)
-    >>> len(k), k != set_result_key("ab" * 32, 1, 2)
-    (64, True)
-    """
-    if count == 1:
-        return key
-    return hashlib.sha256(f"{key}:set{number}".encode()).hexdigest()
 
 
 def save_batch(run: BatchRun, *, db: str | None = None, load: str | None = None) -> SaveCounts:

@@ -8,6 +8,7 @@ under ``"coaching"`` (``docs/coaching.md``), ``--report`` writes the HTML report
 from __future__ import annotations
 
 import contextlib
+import hashlib
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -28,6 +29,7 @@ from extensor.app import (
     analyze_and_coach,
     analyze_session,
 )
+from extensor.batch import content_hash
 from extensor.cli._app import app, console, err_console, fail, print_json
 from extensor.cli._log_common import check_choices, open_log, resolve_profile, settings_for
 from extensor.coach import NUMBER_HELP, Coaching, set_numbers
@@ -391,7 +393,11 @@ def analyze(
             with store:
                 current, _ = resolve_profile(store, log_settings, load_rules())
             value, unit = parse_load(load, default_unit=current.unit)
-            entry = LogEntry(load=value, unit=unit, rpe=rpe, rir=rir, pain=pain, note=note)
+            key = _log_key(input, goal=settings.goal, variant=settings.variant, kind=kind,
+                           options=options, whole=whole)  # fmt: skip
+            entry = LogEntry(
+                load=value, unit=unit, rpe=rpe, rir=rir, pain=pain, note=note, result_key=key
+            )
         with bar or contextlib.nullcontext(), store or contextlib.nullcontext():
             common: dict[str, Any] = {
                 "goal": settings.goal, "variant": settings.variant, "exercise": exercise,
@@ -411,7 +417,7 @@ def analyze(
             )
         print_analysis(done.result, coaching=done.coaching, quiet=quiet)
     _report_outputs(session, json_out=json_out, quiet=quiet, entry=entry, keypoints=keypoints,
-                    annotated=annotated)  # fmt: skip
+                    annotated=annotated, store=store)  # fmt: skip
 
 
 def _report_outputs(
@@ -422,6 +428,7 @@ def _report_outputs(
     entry: LogEntry | None,
     keypoints: Path | None,
     annotated: Path | None,
+    store: Store | None,
 ) -> None:
     """Write the JSON and say which files were written and what was saved."""
     to_stdout = json_out == "-"
@@ -429,7 +436,7 @@ def _report_outputs(
         try:
             _write_json(Path(json_out), session.to_dict())
         except BaseException:
-            session.discard_files()  # a failed run leaves none of its files behind
+            session.discard(store)  # a failed run leaves none of its files or saved sets
             raise
         if not quiet:
             console.print(f"JSON written to {json_out}")
@@ -444,7 +451,15 @@ def _report_outputs(
         if done.report is not None and not quiet:
             size = done.report.size_bytes / 1024
             say(f"Report written to {done.report.report} ({size:.0f} KB)")
-    saved = [d for d in session.sets if d.logged is not None]
+    logged = [d.logged for d in session.sets if d.logged is not None]
+    if entry is not None and any(not lg.stored for lg in logged):
+        ids = ", ".join(str(i) for lg in logged if not lg.stored for i in lg.set_ids)
+        say(
+            f"Already in the training log (set {ids}, saved earlier from this recording "
+            "with these options): not saved again.",
+            markup=False,
+        )
+    saved = [d for d in session.sets if d.logged is not None and d.logged.stored]
     if saved and entry is not None:
         reps = ", ".join(str(d.result.complete_rep_count) for d in saved)
         clean = ", ".join(str(len(d.result.clean_reps)) for d in saved)
@@ -458,6 +473,22 @@ def _report_outputs(
         )
     if to_stdout:
         print_json(session.to_dict())
+
+
+def _log_key(
+    path: Path, *, goal: str, variant: str, kind: str, options: dict[str, Any],
+    whole: bool,
+) -> str:  # fmt: skip
+    """The training-log key of saving ``path`` analysed this way: its content and the
+    options that change the analysis (not the load or the effort, so a second save of the
+    same recording is refused whatever is typed, and says so). ``--set N`` saves set N
+    under the key a save of every set gives it."""
+    payload = {
+        "content": content_hash(path), "goal": goal, "variant": variant, "input_type": kind,
+        "read": {k: v for k, v in options.items() if k != "max_bytes"},
+        "whole": whole,
+    }  # fmt: skip
+    return hashlib.sha256(strict_json(payload).encode()).hexdigest()
 
 
 @app.command()

@@ -166,13 +166,17 @@ def analyze_sets(
     """
     cut = _cut_reps(ts, params)
     t = ts.time
-    windows = set_windows(cut.reps, start=float(t[0]), end=float(t[-1]), min_rest_s=min_rest_s)
+    # Only whole reps make a set: a movement cut off by the end of the recording after a
+    # long rest stays with the set before it (incomplete, not judged), never a set alone.
+    kept = _long_enough(cut.reps, params.segmentation)
+    whole = [r for r in kept if r.complete]
+    windows = set_windows(whole, start=float(t[0]), end=float(t[-1]), min_rest_s=min_rest_s)
     if len(windows) < 2:
         return (finalize_analysis(cut.reps, params=params, **cut.context),)
     tracks = cut.context["tracks"]
-    tracking = [rep_tracking(r, *tracks) for r in cut.reps]
+    tracking = [rep_tracking(r, *tracks) for r in kept]
     checked = mark_unreliable(
-        cut.reps, limits=params.plausibility, neutral_known=cut.context["neutral_known"],
+        kept, limits=params.plausibility, neutral_known=cut.context["neutral_known"],
         tracking=tracking,
     )  # fmt: skip
     percentile = params.fault_param("partial_range", "reference_range_percentile")
@@ -205,6 +209,16 @@ def analyze_sets(
                    "info": {**cut.context["info"], "set": where}}  # fmt: skip
         out.append(finalize_analysis(reps, params=session, **context))
     return tuple(out)
+
+
+def _long_enough(reps: Sequence[Rep], seg: SegmentationParams) -> list[Rep]:
+    """The reps long enough to be reps: ``min_rep_duration_s``, or its
+    ``min_cut_rep_fraction`` for a rep cut off by a gap or the end of the data."""
+    return [
+        r
+        for r in reps
+        if r.duration >= seg.min_rep_duration_s * (1.0 if r.complete else seg.min_cut_rep_fraction)
+    ]
 
 
 @dataclass(frozen=True, slots=True)
@@ -315,12 +329,7 @@ def finalize_analysis(
     ``params.min_cue_confidence``.
     """
     seg = params.segmentation
-    # a rep cut off by a gap or the end of the data may be shorter than a full one
-    kept = [
-        r
-        for r in reps
-        if r.duration >= seg.min_rep_duration_s * (1.0 if r.complete else seg.min_cut_rep_fraction)
-    ]
+    kept = _long_enough(reps, seg)
     numbered = [replace(r, number=k + 1) for k, r in enumerate(kept)]
     tracking = None if tracks is None else [rep_tracking(r, *tracks) for r in numbered]
     numbered = mark_unreliable(

@@ -300,7 +300,7 @@ def _neutral_side_doubt(after: FloatArray, *, max_past_share: float | None) -> s
     >>> _neutral_side_doubt(np.array([-40.0, -20.0, 0.0, 5.0]), max_past_share=0.8) is None
     True
     >>> print(_neutral_side_doubt(np.array([0.0, 20.0, 36.0]), max_past_share=0.8))  # doctest: +ELLIPSIS
-    the reps reach 36 deg past the neutral hold and 0 below it: ...
+    the reps reach 35 deg past the neutral hold and 0 below it: ...
     """
     if after.size == 0:
         return "nothing was recorded after the neutral hold"

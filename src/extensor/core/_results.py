@@ -95,6 +95,20 @@ class Rep:
     def duration(self) -> float:
         return self.end - self.start
 
+    @property
+    def range_observed(self) -> bool:
+        """True when the move that spans the rep's range (its first: the lift of a
+        lift-first rep, the lowering of a lower-first one) is whole in the recording, so
+        ``range_deg`` is the rep's range, not the part of it that was filmed.
+
+        >>> from dataclasses import replace
+        >>> from extensor.core._synthetic import make_rep
+        >>> make_rep().range_observed, replace(make_rep(), incomplete=("lift",)).range_observed
+        (True, False)
+        """
+        first = "lift" if self.order == "lift_first" else "lower"
+        return first not in self.incomplete
+
 
 @dataclass(frozen=True, slots=True)
 class Fault:

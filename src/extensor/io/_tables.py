@@ -260,7 +260,7 @@ def read_prefix(path: Path, size: int) -> bytes:
 def first_header(text: str) -> str:
     """The first line of ``text`` that is neither blank nor a ``#`` comment ("" if none).
 
-    >>> first_header("# made by extensor\n\ntime;acc_x\n1;2")
+    >>> first_header("\\n".join(["# made by extensor", "", "time;acc_x", "1;2"]))
     'time;acc_x'
     """
     for line in text.splitlines():

@@ -32,6 +32,7 @@ from extensor.store._log import (
     MAX_SETS,
     LoggedSets,
     current_profile,
+    forget_sets,
     get_profile,
     last_recommendation,
     list_lifters,
@@ -41,6 +42,7 @@ from extensor.store._log import (
     save_analysis,
     save_profile,
     save_result,
+    set_result_key,
     source_of,
 )
 from extensor.store._sets import logged_set, logged_set_ids
@@ -60,6 +62,7 @@ __all__ = [
     "StoreError",
     "current_profile",
     "export_log",
+    "forget_sets",
     "get_profile",
     "import_file",
     "is_back_extension",
@@ -74,5 +77,6 @@ __all__ = [
     "save_analysis",
     "save_profile",
     "save_result",
+    "set_result_key",
     "source_of",
 ]

@@ -15,6 +15,7 @@ only when compared.
 
 from __future__ import annotations
 
+import hashlib
 import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -60,6 +61,7 @@ __all__ = [
     "MAX_REPS",
     "MAX_SETS",
     "LoggedSets",
+    "forget_sets",
     "get_profile",
     "last_recommendation",
     "list_lifters",
@@ -69,6 +71,7 @@ __all__ = [
     "save_analysis",
     "save_profile",
     "save_result",
+    "set_result_key",
     "source_of",
 ]
 
@@ -83,11 +86,16 @@ MAX_REPS = 200
 
 @dataclass(frozen=True, slots=True)
 class LoggedSets:
-    """What a write stored: the session (training day) and the new sets' ids, in order."""
+    """What a write stored: the session (training day) and the new sets' ids, in order.
+
+    ``stored`` is False when the set was already in the log under its result key (the
+    ids are then the stored ones, and :func:`forget_sets` must not remove them).
+    """
 
     session_id: int
     day: date
     set_ids: tuple[int, ...]
+    stored: bool = True
 
 
 def _now() -> datetime:
@@ -360,7 +368,7 @@ def save_result(
         if existing is not None:
             stored = db.get(SessionRow, existing.session_id)
             assert stored is not None
-            return LoggedSets(stored.id, stored.day, (existing.id,)), False
+            return LoggedSets(stored.id, stored.day, (existing.id,), stored=False), False
     src = _source_kind(str(result.input_kind), result.info)
     saved = _save_set(
         store, result, input_file=result.source, source=src, load=load, unit=unit, day=day,
@@ -402,7 +410,7 @@ def _save_set(
             if existing is not None:
                 found = db.get(SessionRow, existing.session_id)
                 assert found is not None
-                return LoggedSets(found.id, found.day, (existing.id,))
+                return LoggedSets(found.id, found.day, (existing.id,), stored=False)
         session = _session_for(db, day, _lifter_id(db, lifter))
         position = _next_position(db, session)
         row = _set_from_analysis(result, load=load, unit=unit, clean=clean, complete=complete)
@@ -622,3 +630,41 @@ def _recommendation_dict(row: RecommendationRow) -> dict[str, Any]:
         "reason": row.reason,
         "details": list(row.details or []),
     }
+
+
+def set_result_key(key: str, number: int, count: int) -> str:
+    """The training-log key of set ``number`` (from 1) of a recording of ``count`` sets
+    whose result key is ``key``: ``key`` itself for a one-set recording, else a SHA-256
+    (64 characters, as ``sets.result_key`` holds).
+
+    >>> set_result_key("ab" * 32, 1, 1) == "ab" * 32
+    True
+    >>> k = set_result_key("ab" * 32, 2, 2)
+    >>> len(k), k != set_result_key("ab" * 32, 1, 2)
+    (64, True)
+    """
+    if count == 1:
+        return key
+    return hashlib.sha256(f"{key}:set{number}".encode()).hexdigest()
+
+
+def forget_sets(store: Store, logged: Iterable[LoggedSets]) -> int:
+    """Remove the sets these writes stored (not those found already stored), with their
+    reps and faults, and the training days they leave empty, in one transaction; returns
+    how many sets were removed. A run that fails after saving undoes its saves with it.
+    """
+    ids = [i for entry in logged if entry.stored for i in entry.set_ids]
+    if not ids:
+        return 0
+    with store.write() as db:
+        rows = db.scalars(select(SetRow).where(SetRow.id.in_(ids))).all()
+        sessions = {row.session_id for row in rows}
+        for row in rows:
+            db.delete(row)
+        db.flush()
+        for session_id in sessions:
+            session = db.get(SessionRow, session_id)
+            left = db.scalar(select(func.count()).where(SetRow.session_id == session_id))
+            if session is not None and not left:
+                db.delete(session)
+        return len(rows)

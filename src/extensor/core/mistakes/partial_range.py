@@ -30,7 +30,8 @@ def reference_range(reps: Sequence[Rep], /, *, percentile: float) -> float | Non
 
 class PartialRange(Mistake):
     """Top more than ``max_top_shortfall_deg`` short of neutral, else a range under
-    ``min_range_fraction`` of the set's reference range (so it needs the whole set)."""
+    ``min_range_fraction`` of the set's reference range (so it needs the whole set).
+    Not judged on a rep whose range the recording cut off (:attr:`Rep.range_observed`)."""
 
     id = "partial_range"
     phase = "range"
@@ -59,6 +60,8 @@ class PartialRange(Mistake):
             )
         out = []
         for r in reps:
+            if not r.range_observed:
+                continue  # the recording cut the move short: its range is not the rep's
             if r.top_deviation_deg is not None and r.top_deviation_deg > short:
                 out.append(
                     self.fault(r, r.top_time, r.top_deviation_deg, short, "deg",
