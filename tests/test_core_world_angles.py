@@ -96,7 +96,7 @@ def test_an_oblique_camera_reads_the_side_view_angles_in_3d(turn: float) -> None
     oblique = _motion(oblique_ts, A("side_view_max_angle_deg"))
     assert side.info["angle_source"] == "image"
     assert oblique.info["angle_source"] == "body_plane_3d"
-    for ch in ("extension", "hip_flexion", "trunk_inclination"):
+    for ch in ("extension", "hip_flexion", "trunk_inclination", "head_deviation"):
         np.testing.assert_allclose(oblique.channel(ch), side.channel(ch), atol=1e-6)
     flat = _motion(_without_world(oblique_ts), A("side_view_max_angle_deg"))
     error = np.nanmax(np.abs(flat.channel("extension") - side.channel("extension")))
@@ -167,5 +167,5 @@ def test_real_3d_angles_stay_the_same_when_the_world_turns(real_pose: Any, turn:
     assert view_angle_deg(turned) > A("side_view_max_angle_deg")
     got = _motion(turned, A("side_view_max_angle_deg"))
     assert got.info["angle_source"] == "body_plane_3d"
-    for ch in ("extension", "hip_flexion", "trunk_inclination"):
+    for ch in ("extension", "hip_flexion", "trunk_inclination", "head_deviation"):
         np.testing.assert_allclose(got.channel(ch), base.channel(ch), atol=1e-6)

@@ -209,7 +209,11 @@ def keypoints_to_motion(
         "trunk_inclination": "deg",
         "quality": "fraction",
     }
-    head = _head_deviation(ts, trunk, sign, use, min_confidence, face_line_offset_deg)
+    head = None
+    if in_3d and body is not None:
+        head = _head_deviation_3d(ts, body, sign, use, min_confidence, face_line_offset_deg)
+    if head is None:
+        head = _head_deviation(ts, trunk, sign, use, min_confidence, face_line_offset_deg)
     if head is not None:
         data["head_deviation"] = head
         units["head_deviation"] = "deg"
@@ -281,6 +285,39 @@ def _head_deviation(
     normal = np.stack([along[:, 1], -along[:, 0]], axis=1) * (-sign)
     raw = np.degrees(np.arctan2((face * along).sum(axis=1), (face * normal).sum(axis=1)))
     # a neutral head points the ear-to-nose line offset_deg below the trunk's normal
+    out: FloatArray = raw + offset_deg
+    return out
+
+
+def _head_deviation_3d(
+    ts: TimeSeries,
+    body: tuple[FloatArray, FloatArray, FloatArray],
+    sign: float,
+    side: Side,
+    min_confidence: float,
+    offset_deg: float,
+) -> FloatArray | None:
+    """:func:`_head_deviation` in the body's plane, from the world ear and nose (None when
+    the world landmarks lack them): an oblique phone reads the side view's head angle."""
+    ear_name = next((n for n in (f"{side}_ear", "left_ear", "right_ear") if n in ts.data), None)
+    if ear_name is None or "nose" not in ts.data or not has_world(ts, ["nose", ear_name]):
+        return None
+
+    def seen(name: str) -> FloatArray:
+        w = point_world(ts, name).copy()
+        w[point_conf(ts, name) < min_confidence] = np.nan
+        return w
+
+    trunk, _, axis = body
+    with np.errstate(invalid="ignore", divide="ignore"):
+        n = axis / np.linalg.norm(axis, axis=1, keepdims=True)
+        along = trunk - (trunk * n).sum(axis=1, keepdims=True) * n
+        along /= np.linalg.norm(along, axis=1, keepdims=True)
+    # The trunk's front normal in the body's plane (the front sign's convention: the trunk
+    # turns toward cross(hip axis, trunk) when sign is +1).
+    normal = np.cross(n, along) * sign
+    face = seen("nose") - seen(ear_name)
+    raw = np.degrees(np.arctan2((face * along).sum(axis=1), (face * normal).sum(axis=1)))
     out: FloatArray = raw + offset_deg
     return out
 
