@@ -173,3 +173,27 @@ def test_saving_logs_every_set(client: TestClient, three_sets: Path) -> None:
     assert [x["reps"] for x in day[0]["sets"]] == REPS
     page = client.get(f"/jobs/{job['id']}").text
     assert "The 3 sets were added to your" in page
+
+
+def test_compare_takes_one_set_of_a_session(client: TestClient, three_sets: Path) -> None:
+    """``job:<id>:<n>`` is set n of a recording of several; the bare job asks for one."""
+    job, _ = done(client, three_sets)
+    a, b = f"job:{job['id']}:1", f"job:{job['id']}:2"
+    data = client.get("/api/compare", params={"a": a, "b": b}).json()
+    rows = {r["key"]: r for r in data["rows"]}
+    assert (rows["reps"]["a"], rows["reps"]["b"]) == ("5", "4")
+    assert (rows["past_neutral"]["a"], rows["past_neutral"]["b"]) == ("0", "1")
+    assert data["a"]["label"] == "session.csv, set 1"
+    bare = client.get("/api/compare", params={"a": f"job:{job['id']}", "b": b})
+    assert bare.status_code == 422
+    assert "holds 3 sets; pick one as" in bare.json()["detail"]
+    assert client.get("/api/compare", params={"a": f"job:{job['id']}:4", "b": b}).status_code == 404
+    page = client.get("/compare").text
+    assert f'value="job:{job["id"]}:3"' in page
+    assert f'href="/compare?a=job:{job["id"]}:2"' in client.get(f"/jobs/{job['id']}").text
+
+
+def test_the_upload_form_offers_the_set_and_reading_options(client: TestClient) -> None:
+    page = client.get("/analyse").text
+    for name in ("set", "whole", "neutral_hold_s", "sensor", "image_size"):
+        assert f'name="{name}"' in page

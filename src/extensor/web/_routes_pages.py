@@ -13,6 +13,7 @@ from markupsafe import Markup
 
 from extensor._errors import ExtensorError
 from extensor.web._deps import Me, State, accept_upload, check_csrf, job_json
+from extensor.web._options import MAX_NEUTRAL_HOLD_S, MAX_SENSOR_NAME_CHARS, MAX_SET_NUMBER
 from extensor.web._routes_api import (
     SetNumber,
     delete_owned_job,
@@ -127,6 +128,10 @@ def _analyse_context(st: AppState, who: Identity) -> dict[str, Any]:
         "jobs": [job_json(st, j) for j in st.db.jobs(owner=who.user_id, limit=20)],
         "max_video_mb": st.options.max_video_mb,
         "max_file_mb": st.options.max_file_mb,
+        "max_set_number": MAX_SET_NUMBER,
+        "max_neutral_hold_s": MAX_NEUTRAL_HOLD_S,
+        "max_sensor_chars": MAX_SENSOR_NAME_CHARS,
+        "set_rest_s": st.exercise.analysis_param("set_rest_s"),
         "today": date.today().isoformat(),
     }
 
