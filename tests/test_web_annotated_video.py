@@ -51,3 +51,7 @@ def test_annotated_video_is_written_and_played(client: TestClient) -> None:
     assert len(video.content) > 10_000
     page = client.get(f"/jobs/{job_id}").text
     assert f'src="/jobs/{job_id}/annotated"' in page
+    # the report (written by the job, the recording being cut into sets) has key frames
+    report = client.get(f"/jobs/{job_id}/report.html")
+    assert report.status_code == 200
+    assert 'src="data:image/png;base64,' in report.text

@@ -197,3 +197,21 @@ def test_the_upload_form_offers_the_set_and_reading_options(client: TestClient) 
     page = client.get("/analyse").text
     for name in ("set", "whole", "neutral_hold_s", "sensor", "image_size"):
         assert f'name="{name}"' in page
+
+
+#: One unit of the real Yurtman-Barshan session (three sets of ten, long rests between).
+REAL_IMU = (
+    Path(__file__).resolve().parents[2] / "shared" / "sensors" / "yurtman-barshan-e2-s1"
+    / "u4" / "test.txt"
+)  # fmt: skip
+
+
+@pytest.mark.shared
+def test_a_real_imu_session_uploads_as_three_sets_of_ten(client: TestClient) -> None:
+    job, doc = done(client, REAL_IMU, variant="seated_lever_machine", load="20kg",
+                    day="2024-04-06")  # fmt: skip
+    assert [s["metrics"]["rep_count"] for s in doc["sets"]] == [10, 10, 10]
+    assert [s["rep_count"] for s in job["sets"]] == [10, 10, 10]
+    assert len(job["logged_set_ids"]) == 3
+    whole, _ = done(client, REAL_IMU, variant="seated_lever_machine", whole="yes")
+    assert whole["summary"]["rep_count"] == 30
