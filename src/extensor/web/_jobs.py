@@ -77,7 +77,7 @@ JOB_FILES = {
     "guide": "report-guide.html",
     "analysis": "analysis.json",
 }
-#: Share of the work done when each stage of :func:`extensor.app.analyze_and_coach`
+#: Share of the work done when each stage of :func:`extensor.app.analyze_session`
 #: starts (video reading dominates a video job, so its own frame counter fills the span
 #: between ``reading`` and ``analysing``). The set is logged before it is coached, so the
 #: load verdict judges the log with it.
