@@ -215,3 +215,15 @@ def test_a_real_imu_session_uploads_as_three_sets_of_ten(client: TestClient) -> 
     assert len(job["logged_set_ids"]) == 3
     whole, _ = done(client, REAL_IMU, variant="seated_lever_machine", whole="yes")
     assert whole["summary"]["rep_count"] == 30
+
+
+def test_the_openapi_upload_body_names_the_new_fields(client: TestClient) -> None:
+    spec = client.get("/api/openapi.json").json()
+    body = spec["paths"]["/api/jobs"]["post"]["requestBody"]["content"]["multipart/form-data"]
+    props = body["schema"]["properties"]
+    assert props["set"]["minimum"] == 1
+    assert "yes" in props["whole"]["enum"]
+    assert props["neutral_hold_s"]["exclusiveMinimum"] == 0
+    assert {"sensor", "image_size", "angle_zero", "fps", "annotated"} <= set(props)
+    paths = spec["paths"]
+    assert "/api/jobs/{job_id}/sets/{number}/report.html" in paths

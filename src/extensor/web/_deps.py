@@ -26,6 +26,8 @@ from extensor.web._state import AppState, get_state, identity_of, sid_of
 from extensor.web._uploads import UploadedFile, UploadRejectedError, classify, receive_upload
 
 __all__ = [
+    "NO_WORDS",
+    "YES_WORDS",
     "Me",
     "State",
     "accept_upload",
@@ -267,15 +269,16 @@ def _sensor_field(fields: dict[str, str]) -> str | None:
 def _flag_field(fields: dict[str, str], name: str) -> bool:
     """A yes/no field: absent or empty is no; a checkbox's ``yes`` (or true, on, 1) is yes."""
     text = _field(fields, name)
-    if text is None or text.lower() in _NO:
+    if text is None or text.lower() in NO_WORDS:
         return False
-    if text.lower() in _YES:
+    if text.lower() in YES_WORDS:
         return True
     raise UploadRejectedError(422, f"{name} must be yes or no, got {text!r}")
 
 
-_YES = ("yes", "true", "on", "1")
-_NO = ("no", "false", "off", "0")
+#: How a yes/no field may be spelt (a checkbox sends ``yes``).
+YES_WORDS = ("yes", "true", "on", "1")
+NO_WORDS = ("no", "false", "off", "0")
 
 
 def _set_field(fields: dict[str, str]) -> int | None:

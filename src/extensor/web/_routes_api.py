@@ -27,6 +27,8 @@ from extensor.web._deps import (
     MAX_ANGLE_ZERO_DEG,
     MAX_FPS,
     MIN_FPS,
+    NO_WORDS,
+    YES_WORDS,
     Me,
     State,
     accept_upload,
@@ -329,7 +331,7 @@ _UPLOAD_BODY = {
                                                       " video's WIDTHxHEIGHT in px"},
                         "set": {"type": "integer", "minimum": 1, "maximum": MAX_SET_NUMBER,
                                 "description": "a recording of several sets: analyse only set N"},
-                        "whole": {"type": "string", "enum": ["yes", "no", "true", "false", "on", "off", "1", "0"],
+                        "whole": {"type": "string", "enum": [*YES_WORDS, *NO_WORDS],
                                   "description": "analyse the recording as one set, even"
                                                  " across long rests (not with set)"},
                         "annotated": {"type": "string",
