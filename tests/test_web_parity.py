@@ -109,7 +109,15 @@ def test_frame_rate_field_times_a_file_without_timestamps(client: TestClient,
     ("fields", "message"),
     [({"angle_zero": "north"}, "angle_zero must be a number"),
      ({"fps": "0"}, "fps must be a number from 1 to 2000"),
-     ({"annotated": "yes"}, "the annotated video needs a video, got a encoder file")],
+     ({"annotated": "yes"}, "the annotated video needs a video, got a encoder file"),
+     ({"image_size": "1280"}, "image_size must be <width>x<height> in px (e.g. 1280x720)"),
+     ({"image_size": "0x720"}, "image_size must be <width>x<height> in px"),
+     ({"image_size": "1280x720"}, "image_size applies to a keypoint file"),
+     ({"neutral_hold_s": "0"}, "neutral_hold_s must be above 0 s"),
+     ({"neutral_hold_s": "soon"}, "neutral_hold_s must be a number from 0 to 60"),
+     ({"neutral_hold_s": "2"}, "neutral_hold_s applies to an IMU recording, got a encoder file"),
+     ({"sensor": "../u4"}, "sensor must be a unit's name"),
+     ({"sensor": "trunk"}, "sensor applies to an IMU recording, got a encoder file")],
 )  # fmt: skip
 def test_bad_recording_options_are_refused(client: TestClient, tmp_path: Path,
                                            fields: dict[str, str], message: str) -> None:  # fmt: skip
@@ -247,3 +255,154 @@ def test_upload_accepts_a_goal_spelt_as_people_type_it(client: TestClient, tmp_p
     assert r.status_code == 202, r.text
     assert (r.json()["goal"], r.json()["variant"]) == ("warm_up", "roman_chair")
     assert upload(client, encoder_csv(tmp_path / "e2.csv"), goal="nap").status_code == 422
+
+
+# -- the CLI's results: sets, image size, neutral hold, IMU unit -----------------------------
+
+#: 5 reps, a 40 s rest, then 4 (the second set's 3rd rep 20 deg past neutral).
+TWO_SETS = [RepSpec()] * 4 + [RepSpec(bottom_s=40.0)] + [RepSpec()] * 2 + [RepSpec(top_deg=20.0)]
+TWO_SETS += [RepSpec()]
+WIDTH, HEIGHT = 1280, 720
+IMU_RATE = 50.0
+
+
+def cli_json(path: Path, *args: str) -> dict[str, Any]:
+    """``extensor analyze PATH --json -`` with ``args``, as a document."""
+    import json
+
+    from typer.testing import CliRunner
+
+    from extensor.cli import app
+
+    result = CliRunner().invoke(app, ["analyze", str(path), "--goal", "hypertrophy",
+                                      "--variant", VARIANT, *args, "--json", "-"])  # fmt: skip
+    assert result.exit_code == 0, result.output
+    doc: dict[str, Any] = json.loads(result.stdout)
+    return doc
+
+
+VARIANT = "seated_lever_machine"
+
+
+def without_sources(doc: Any) -> Any:
+    """The document without the recording's name (the CLI's path, the upload's name)."""
+    if isinstance(doc, dict):
+        return {k: without_sources(v) for k, v in doc.items() if k != "source"}
+    if isinstance(doc, list):
+        return [without_sources(v) for v in doc]
+    return doc
+
+
+def web_json(c: TestClient, path: Path, **fields: str) -> dict[str, Any]:
+    return analysis_of(c, path, goal="hypertrophy", variant=VARIANT, **fields)[1]
+
+
+@pytest.mark.usefixtures("isolated_settings")
+@pytest.mark.parametrize(
+    ("args", "fields", "reps"),
+    [((), {}, [5, 4]), (("--set", "2"), {"set": "2"}, [4]), (("--whole",), {"whole": "yes"}, [9])],
+)  # fmt: skip
+def test_sets_are_the_clis(client: TestClient, tmp_path: Path, args: tuple[str, ...],
+                           fields: dict[str, str], reps: list[int]) -> None:  # fmt: skip
+    """A recording of two sets: the web job's document is the CLI's, set by set."""
+    from extensor.io import write_extensor_csv
+
+    kp = synthetic_set(TWO_SETS, noise_deg=0.3, keypoints=True, seed=5).keypoints
+    assert kp is not None
+    path = write_extensor_csv(kp, tmp_path / "session.csv")
+    cli, web = cli_json(path, *args), web_json(client, path, **fields)
+    assert without_sources(web) == without_sources(cli)
+    docs = web.get("sets", [web])
+    assert [d["metrics"]["rep_count"] for d in docs] == reps
+
+
+def landmark_csv(path: Path) -> Path:
+    """A MediaPipe landmark CSV (x of the width, y of the height) of a 1280x720 set."""
+    kp = synthetic_set([RepSpec()] * 4, noise_deg=0.2, keypoints=True, seed=7).keypoints
+    assert kp is not None
+    names = list(kp.data)
+    cols = ["time"] + [f"{n}_{c}" for n in names for c in ("x", "y", "visibility")]
+    rows = [kp.time]
+    for n in names:
+        v = kp.data[n]
+        rows += [v[:, 0] / WIDTH, v[:, 1] / HEIGHT, v[:, 2]]
+    body = "\n".join(",".join(f"{x:.7f}" for x in r) for r in np.column_stack(rows))
+    path.write_text(",".join(cols) + "\n" + body + "\n", encoding="utf-8")
+    return path
+
+
+@pytest.mark.usefixtures("isolated_settings")
+def test_image_size_is_the_clis(client: TestClient, tmp_path: Path) -> None:
+    """Normalized keypoints with the frame's size: the CLI's result, in pixels; without
+    it the square-frame guess is flagged."""
+    path = landmark_csv(tmp_path / "lm.csv")
+    size = f"{WIDTH}x{HEIGHT}"
+    web = web_json(client, path, image_size=size)
+    assert without_sources(web) == without_sources(cli_json(path, "--image-size", size))
+    assert "unknown_aspect_ratio" not in [n["code"] for n in web["notices"]]
+    guessed = web_json(client, path)
+    assert "unknown_aspect_ratio" in [n["code"] for n in guessed["notices"]]
+
+
+def trunk_angle(t: np.ndarray, *, reps: int = 6, lead: float = 3.0) -> np.ndarray:
+    """Degrees: still for ``lead`` s, then ``reps`` reps of 40 deg (1.5 s up, 1 s hold,
+    2.5 s down, 1 s rest)."""
+    angle = np.zeros_like(t)
+    for k in range(reps):
+        t0 = lead + k * 6.0
+        up = (t >= t0) & (t < t0 + 1.5)
+        angle[up] = 40.0 * (1 - np.cos(np.pi * (t[up] - t0) / 1.5)) / 2
+        angle[(t >= t0 + 1.5) & (t < t0 + 2.5)] = 40.0
+        down = (t >= t0 + 2.5) & (t < t0 + 5.0)
+        angle[down] = 40.0 * (1 + np.cos(np.pi * (t[down] - t0 - 2.5) / 2.5)) / 2
+    return angle
+
+
+def imu_unit(angle_deg: np.ndarray, t: np.ndarray, axis: int) -> list[np.ndarray]:
+    """acc (m/s^2) and gyr (rad/s) columns of a unit turning by ``angle_deg`` about ``axis``."""
+    from extensor.core import STANDARD_GRAVITY
+
+    th = np.radians(angle_deg)
+    acc, gyr = np.zeros((t.size, 3)), np.zeros((t.size, 3))
+    b, c = [k for k in range(3) if k != axis]
+    acc[:, b], acc[:, c] = STANDARD_GRAVITY * np.sin(th), STANDARD_GRAVITY * np.cos(th)
+    gyr[:, axis] = np.gradient(th, t)
+    return [acc[:, k] for k in range(3)] + [gyr[:, k] for k in range(3)]
+
+
+def two_unit_imu_csv(path: Path) -> Path:
+    """A still ``thigh`` unit and a ``back`` unit that holds neutral for 2.5 s, rests 10
+    deg below it, and does six reps topping out 30 deg past neutral."""
+    t = np.arange(0.0, 42.0, 1 / IMU_RATE)
+    back = trunk_angle(t) - 10.0
+    back[t < 2.5] = 0.0
+    back[(t >= 2.5) & (t < 3.0)] = -10.0
+    units = {"thigh": imu_unit(np.zeros_like(t), t, axis=1), "back": imu_unit(back, t, axis=0)}
+    header = ["time"] + [f"{u}_{s}_{a}" for u in units for s in ("acc", "gyr") for a in "xyz"]
+    rows = np.column_stack([t] + [col for cols in units.values() for col in cols])
+    body = "\n".join(",".join(f"{v:.6f}" for v in r) for r in rows)
+    path.write_text(",".join(header) + "\n" + body + "\n", encoding="utf-8")
+    return path
+
+
+@pytest.mark.usefixtures("isolated_settings")
+def test_neutral_hold_and_sensor_are_the_clis(client: TestClient, tmp_path: Path) -> None:
+    """The IMU unit named and its neutral hold: the CLI's result, past neutral judged on
+    all six reps; the still unit, named, has no reps; a unit the file does not hold fails
+    the job naming the units."""
+    path = two_unit_imu_csv(tmp_path / "imu.csv")
+    web = web_json(client, path, sensor="back", neutral_hold_s="2")
+    cli = cli_json(path, "--sensor", "back", "--neutral-hold", "2")
+    assert without_sources(web) == without_sources(cli)
+    assert web["neutral_known"] is True
+    assert sorted({f["rep"] for f in web["faults"] if f["id"] == "past_neutral"}) == list(
+        range(1, 7)
+    )
+    still = web_json(client, path, sensor="thigh")  # the unit read is the one named
+    assert still["metrics"]["rep_count"] == 0
+    assert "no_movement" in [n["code"] for n in still["notices"]]
+    r = upload(client, path, sensor="wrist")
+    job = wait_done(client, r.json()["id"])
+    assert job["state"] == "failed"
+    assert "sensor must be one of the recording's units" in job["error"]
+    assert "/tmp" not in job["error"]

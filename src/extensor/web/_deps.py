@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import math
+import re
 import shutil
 from datetime import date
 from typing import Annotated, Any
@@ -14,17 +15,26 @@ from extensor._errors import ExtensorError
 from extensor._private import PRIVATE_DIR_MODE
 from extensor.web._db import new_job_id
 from extensor.web._jobs import QueueFullError, write_job_options
+from extensor.web._options import (
+    MAX_IMAGE_SIDE_PX,
+    MAX_NEUTRAL_HOLD_S,
+    MAX_SENSOR_NAME_CHARS,
+    MAX_SET_NUMBER,
+)
 from extensor.web._security import CSRF_FIELD, CSRF_HEADER, Identity, csrf_valid, origin_allowed
 from extensor.web._state import AppState, get_state, identity_of, sid_of
 from extensor.web._uploads import UploadedFile, UploadRejectedError, classify, receive_upload
 
 __all__ = [
+    "NO_WORDS",
+    "YES_WORDS",
     "Me",
     "State",
     "accept_upload",
     "check_csrf",
     "job_json",
     "require_csrf",
+    "set_links",
 ]
 
 #: Largest RPE accepted (the scale's top).
@@ -60,17 +70,51 @@ def require_csrf(request: Request) -> None:
     check_csrf(request, request.headers.get(CSRF_HEADER))
 
 
-def _job_links(job_id: str) -> dict[str, str]:
+def _job_links(job_id: str, sets: list[dict[str, Any]]) -> dict[str, str]:
+    """The job's links; for a recording of several sets ``report`` is the first set's."""
+    report = set_links(job_id, 1)["report"] if len(sets) > 1 else f"/jobs/{job_id}/report.html"
     return {
         "self": f"/api/jobs/{job_id}",
         "page": f"/jobs/{job_id}",
-        "report": f"/jobs/{job_id}/report.html",
+        "report": report,
         "analysis": f"/api/jobs/{job_id}/analysis",
     }
 
 
+def set_links(job_id: str, number: int) -> dict[str, str]:
+    """The report and guide of set ``number`` of a job whose recording held several sets."""
+    base = f"/jobs/{job_id}/sets/{number}"
+    return {"report": f"{base}/report.html", "guide": f"{base}/report-guide.html"}
+
+
+def _job_sets(job: dict[str, Any]) -> list[dict[str, Any]]:
+    """Each analysed set of a finished job with its report's link (none before it is done;
+    a job of an older version, without ``sets`` in its summary, is its one set)."""
+    summary = job["summary"] or {}
+    sets = list(summary.get("sets") or ([] if not summary else [summary]))
+    several = len(sets) > 1
+    out = []
+    for k, item in enumerate(sets, start=1):
+        number = int(item.get("number", k))
+        links = set_links(str(job["id"]), number) if several else {
+            "report": f"/jobs/{job['id']}/report.html",
+            "guide": f"/jobs/{job['id']}/report-guide.html",
+        }  # fmt: skip
+        window = {"of": len(sets), "start_s": None, "end_s": None,
+                  "session_reference_range_deg": None, "logged_set_id": None}  # fmt: skip
+        out.append({**window, **item, "number": number, "links": links})
+    return out
+
+
 def job_json(st: AppState, job: dict[str, Any]) -> dict[str, Any]:
-    """A job as the API shows it (no server paths)."""
+    """A job as the API shows it (no server paths). ``sets`` lists each analysed set
+    (number, time window, reps, cues, verdict, logged set id, report links);
+    ``logged_set_ids`` every set saved in the log (``logged_set_id`` is the first)."""
+    sets = _job_sets(job)
+    summary = job["summary"] or {}
+    logged = summary.get("logged_set_ids")
+    if logged is None:
+        logged = [] if job["logged_set_id"] is None else [job["logged_set_id"]]
     out = {
         "id": job["id"],
         "state": job["state"],
@@ -87,9 +131,12 @@ def job_json(st: AppState, job: dict[str, Any]) -> dict[str, Any]:
         "finished_at": job["finished_at"],
         "queue_position": None,
         "summary": job["summary"],
+        "set_count": summary.get("set_count", len(sets) or None),
+        "sets": sets,
         "log_requested": job["log"] is not None,
         "logged_set_id": job["logged_set_id"],
-        "links": _job_links(str(job["id"])),
+        "logged_set_ids": logged,
+        "links": _job_links(str(job["id"]), sets),
     }
     if job["state"] == "queued":
         out["queue_position"] = st.db.queue_position(str(job["id"]))
@@ -191,9 +238,66 @@ def _number_field(fields: dict[str, str], name: str, low: float, high: float) ->
     return value
 
 
+def _image_size_field(fields: dict[str, str]) -> str | None:
+    """``image_size`` as ``<width>x<height>`` px (the CLI's ``--image-size``), or None."""
+    text = _field(fields, "image_size")
+    if text is None:
+        return None
+    match = re.fullmatch(r"(\d{1,6})\s*[xX×]\s*(\d{1,6})", text)
+    sides = (0, 0) if match is None else (int(match.group(1)), int(match.group(2)))
+    if not all(1 <= side <= MAX_IMAGE_SIDE_PX for side in sides):
+        raise UploadRejectedError(
+            422,
+            f"image_size must be <width>x<height> in px (e.g. 1280x720), each side 1 to"
+            f" {MAX_IMAGE_SIDE_PX}, got {text!r}",
+        )
+    return f"{sides[0]}x{sides[1]}"
+
+
+def _sensor_field(fields: dict[str, str]) -> str | None:
+    """``sensor``: the IMU unit to read as the trunk (the CLI's ``--sensor``), or None."""
+    name = _field(fields, "sensor")
+    if name is not None and not re.fullmatch(rf"[\w.\-]{{1,{MAX_SENSOR_NAME_CHARS}}}", name):
+        raise UploadRejectedError(
+            422,
+            f"sensor must be a unit's name (letters, digits, _ . -; up to"
+            f" {MAX_SENSOR_NAME_CHARS}), got {name!r}",
+        )
+    return name
+
+
+def _flag_field(fields: dict[str, str], name: str) -> bool:
+    """A yes/no field: absent or empty is no; a checkbox's ``yes`` (or true, on, 1) is yes."""
+    text = _field(fields, name)
+    if text is None or text.lower() in NO_WORDS:
+        return False
+    if text.lower() in YES_WORDS:
+        return True
+    raise UploadRejectedError(422, f"{name} must be yes or no, got {text!r}")
+
+
+#: How a yes/no field may be spelt (a checkbox sends ``yes``).
+YES_WORDS = ("yes", "true", "on", "1")
+NO_WORDS = ("no", "false", "off", "0")
+
+
+def _set_field(fields: dict[str, str]) -> int | None:
+    """``set``: the one set of a recording of several to analyse (from 1), or None."""
+    text = _field(fields, "set")
+    if text is None:
+        return None
+    if not (text.isdecimal() and 1 <= int(text) <= MAX_SET_NUMBER):
+        raise UploadRejectedError(
+            422, f"set must be a whole number from 1 to {MAX_SET_NUMBER}, got {text!r}"
+        )
+    return int(text)
+
+
 def recording_options(fields: dict[str, str]) -> dict[str, Any]:
-    """The reading options of an upload (``angle_zero``, ``fps``) and whether the
-    annotated video is wanted, validated (the same options as ``extensor analyze``)."""
+    """The reading options of an upload and which sets to analyse, validated: the same
+    options as ``extensor analyze`` (``angle_zero``, ``fps``, ``neutral_hold_s``,
+    ``sensor``, ``image_size``; ``set``, ``whole``), and whether the annotated video is
+    wanted."""
     read: dict[str, Any] = {}
     zero = _number_field(fields, "angle_zero", -MAX_ANGLE_ZERO_DEG, MAX_ANGLE_ZERO_DEG)
     if zero is not None:
@@ -201,7 +305,34 @@ def recording_options(fields: dict[str, str]) -> dict[str, Any]:
     fps = _number_field(fields, "fps", MIN_FPS, MAX_FPS)
     if fps is not None:
         read["fps"] = fps
-    return {"read_options": read, "annotated": _field(fields, "annotated") is not None}
+    hold = _number_field(fields, "neutral_hold_s", 0.0, MAX_NEUTRAL_HOLD_S)
+    if hold is not None:
+        if hold <= 0:
+            raise UploadRejectedError(
+                422, f"neutral_hold_s must be above 0 s (a still hold at neutral), got {hold:g}"
+            )
+        read["neutral_hold_s"] = hold
+    sensor = _sensor_field(fields)
+    if sensor is not None:
+        read["sensor"] = sensor
+    size = _image_size_field(fields)
+    if size is not None:
+        read["image_size"] = size
+    whole, number = _flag_field(fields, "whole"), _set_field(fields)
+    if whole and number is not None:
+        raise UploadRejectedError(
+            422, "set and whole exclude each other: pick one set, or the whole recording"
+        )
+    return {
+        "read_options": read,
+        "annotated": _field(fields, "annotated") is not None,
+        "whole": whole,
+        "set_number": number,
+    }
+
+
+#: Upload types that hold keypoints (``image_size`` applies to them).
+KEYPOINT_FILES = ("extensor_csv", "mediapipe_csv", "coco17", "openpose")
 
 
 def check_recording_options(kind: str, opts: dict[str, Any]) -> None:
@@ -213,6 +344,13 @@ def check_recording_options(kind: str, opts: dict[str, Any]) -> None:
         )
     if "fps" in read and kind == "video":
         raise UploadRejectedError(422, "fps applies to a file without timestamps, not a video")
+    for name in ("neutral_hold_s", "sensor"):
+        if name in read and kind != "imu":
+            raise UploadRejectedError(422, f"{name} applies to an IMU recording, got a {kind} file")
+    if "image_size" in read and kind not in KEYPOINT_FILES:
+        raise UploadRejectedError(
+            422, f"image_size applies to a keypoint file (normalized points), got a {kind} file"
+        )
     if opts.get("annotated") and kind != "video":
         raise UploadRejectedError(422, f"the annotated video needs a video, got a {kind} file")
 

@@ -8,9 +8,11 @@ blocking the event loop. The pool never holds more than ``workers`` jobs, so the
 order is the order of the uploads, and a queued job knows how many are ahead of it.
 
 :func:`run_job` runs in the worker: it calls the application service
-:func:`extensor.app.analyze_and_coach` (the pipeline ``extensor analyze`` runs: read,
-analyse, optionally log the set in the lifter's training log, coach, write the report
-``report.html`` + ``report-guide.html``), writes ``analysis.json``, and records the
+:func:`extensor.app.analyze_session` (the pipeline ``extensor analyze`` runs: read,
+cut the recording into sets at long rests, analyse, optionally log every set in the
+lifter's training log, coach), writes each set's report (``report.html`` +
+``report-guide.html``; ``sets/<n>/report.html`` when the recording holds several sets)
+and ``analysis.json`` (the session document for several sets), and records the
 service's progress in the jobs table as it goes. The
 page polls that row, so progress survives a reload, and a server restart re-queues
 whatever was queued or running.
@@ -32,17 +34,19 @@ import shutil
 import threading
 import time
 import traceback
+from collections.abc import Sequence
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Any
 
-from extensor._errors import ExtensorError
+from extensor._errors import ConfigError, ExtensorError
 from extensor._files import atomic_write
 from extensor._private import tighten_tree
-from extensor.app import LogEntry, ProgressFn, analyze_and_coach
-from extensor.knowledge import load_exercise
+from extensor.app import CoachedSession, CoachedSet, LogEntry, ProgressFn, analyze_session
+from extensor.coach import KEY_FRAME_WIDTH_PX, KeyFrame, guide_path_for, key_frames, write_report
+from extensor.knowledge import Exercise, load_exercise
 from extensor.store import Store
 from extensor.web._db import WebDB
 
@@ -50,12 +54,16 @@ __all__ = [
     "ANNOTATED_STEM",
     "JOB_FILES",
     "JOB_OPTIONS",
+    "SETS_DIR",
     "JobManager",
     "JobSpec",
     "QueueFullError",
     "annotated_file",
+    "job_summary",
     "read_job_options",
     "run_job",
+    "set_file",
+    "set_summary",
     "stage_progress",
     "worker_init",
     "write_job_options",
@@ -69,7 +77,7 @@ JOB_FILES = {
     "guide": "report-guide.html",
     "analysis": "analysis.json",
 }
-#: Share of the work done when each stage of :func:`extensor.app.analyze_and_coach`
+#: Share of the work done when each stage of :func:`extensor.app.analyze_session`
 #: starts (video reading dominates a video job, so its own frame counter fills the span
 #: between ``reading`` and ``analysing``). The set is logged before it is coached, so the
 #: load verdict judges the log with it.
@@ -125,11 +133,16 @@ class JobSpec:
     log: dict[str, Any] | None = None
     read_options: dict[str, Any] | None = None
     annotated: bool = False
+    whole: bool = False
+    set_number: int | None = None
 
 
-#: The upload's reading options (angle zero, frame rate) and the annotated-video wish,
-#: kept in the job folder so a job re-queued after a restart reads them again.
+#: The upload's reading options (angle zero, frame rate...), the annotated-video wish and
+#: the sets asked for (``set``, ``whole``), kept in the job folder so a job re-queued
+#: after a restart reads them again.
 JOB_OPTIONS = "options.json"
+#: Folder of the per-set files of a recording of several sets: ``sets/<n>/report.html``.
+SETS_DIR = "sets"
 #: The annotated video's file name without suffix (the writer picks the container).
 ANNOTATED_STEM = "annotated"
 #: The container asked for; the video layer picks a browser-playable codec for it.
@@ -138,25 +151,41 @@ ANNOTATED_SUFFIX = ".mp4"
 
 def write_job_options(job_dir: Path, opts: dict[str, Any]) -> None:
     """Save the reading options of an upload in its job folder (no file when none)."""
-    if not opts.get("read_options") and not opts.get("annotated"):
-        return
     data = {
         "read_options": opts.get("read_options") or {},
         "annotated": bool(opts.get("annotated")),
+        "whole": bool(opts.get("whole")),
+        "set_number": opts.get("set_number"),
     }
+    if data == _NO_OPTIONS:
+        return
     atomic_write(job_dir / JOB_OPTIONS, json.dumps(data) + "\n")
+
+
+_NO_OPTIONS: dict[str, Any] = {
+    "read_options": {}, "annotated": False, "whole": False, "set_number": None,
+}  # fmt: skip
 
 
 def read_job_options(job_dir: Path) -> dict[str, Any]:
     """The options :func:`write_job_options` saved (none for an older job)."""
     path = job_dir / JOB_OPTIONS
     if not path.is_file():
-        return {"read_options": {}, "annotated": False}
+        return dict(_NO_OPTIONS)
     data = json.loads(path.read_text(encoding="utf-8"))
+    number = data.get("set_number")
     return {
         "read_options": dict(data.get("read_options") or {}),
         "annotated": bool(data.get("annotated")),
+        "whole": bool(data.get("whole")),
+        "set_number": None if number is None else int(number),
     }
+
+
+def set_file(job_dir: Path, number: int, name: str) -> Path:
+    """The file ``name`` (a key of :data:`JOB_FILES`) of set ``number`` of a job whose
+    recording held several sets."""
+    return job_dir / SETS_DIR / str(number) / JOB_FILES[name]
 
 
 def annotated_file(job_dir: Path) -> Path | None:
@@ -220,32 +249,129 @@ def run_job(spec: JobSpec) -> str:
     return "done"
 
 
+def _log_request(spec: JobSpec) -> tuple[LogEntry | None, Store | None]:
+    """The training-log entry and the lifter's store when the upload is to be saved."""
+    if spec.log is None or spec.store_url is None:
+        return None, None
+    log = spec.log
+    entry = LogEntry(
+        load=float(log["load"]), unit=str(log["unit"]),
+        day=date.fromisoformat(log["day"]) if log.get("day") else None,
+        rpe=log.get("rpe"), pain=bool(log.get("pain")), note=log.get("note") or None,
+    )  # fmt: skip
+    return entry, Store(spec.store_url)
+
+
 def _analyse(spec: JobSpec, db: WebDB) -> tuple[dict[str, Any], int | None]:
+    """Analyse the upload set by set (like ``extensor analyze``), write the files and
+    ``analysis.json``; (the summary, the first logged set's id).
+
+    The recording is read once. With ``whole`` or ``set_number`` the job is one set and
+    the pipeline writes its report and annotated video, as the CLI does; else each set
+    found gets its report (``report.html`` for one set, ``sets/<n>/report.html`` for
+    several), and an annotated video asks for a recording of one set.
+    """
     exercise = load_exercise(spec.exercise)
     progress = _progress(spec, db)
-    entry: LogEntry | None = None
-    store: Store | None = None
-    if spec.log is not None and spec.store_url is not None:
-        log = spec.log
-        entry = LogEntry(
-            load=float(log["load"]), unit=str(log["unit"]),
-            day=date.fromisoformat(log["day"]) if log.get("day") else None,
-            rpe=log.get("rpe"), pain=bool(log.get("pain")), note=log.get("note") or None,
-        )  # fmt: skip
-        store = Store(spec.store_url)
+    entry, store = _log_request(spec)
     job_dir = Path(spec.job_dir)
+    one_set = spec.whole or spec.set_number is not None
     with store or contextlib.nullcontext():
-        done = analyze_and_coach(
-            Path(spec.input_path), goal=spec.goal, variant=spec.variant, exercise=exercise,
-            input_type=spec.input_type, source_name=spec.display_name,
-            read_options=spec.read_options or None,
-            report=job_dir / JOB_FILES["report"], log=entry, store=store, progress=progress,
-            annotated=job_dir / (ANNOTATED_STEM + ANNOTATED_SUFFIX) if spec.annotated else None,
+        try:
+            session = analyze_session(
+                Path(spec.input_path), goal=spec.goal, variant=spec.variant,
+                set_number=spec.set_number, whole=spec.whole, exercise=exercise,
+                input_type=spec.input_type, source_name=spec.display_name,
+                read_options=spec.read_options or None,
+                report=job_dir / JOB_FILES["report"] if one_set else None,
+                annotated=job_dir / (ANNOTATED_STEM + ANNOTATED_SUFFIX) if spec.annotated else None,
+                log=entry, store=store, progress=progress,
+            )  # fmt: skip
+        except ConfigError as err:
+            raise _in_web_terms(err, spec) from None
+    written: list[Path] = []
+    try:
+        warnings = [w for d in session.sets for w in d.warnings]
+        if not one_set:
+            warnings += _write_reports(session, spec, exercise, progress, written)
+        _write_json(job_dir / JOB_FILES["analysis"], session.to_dict())
+    except BaseException:
+        session.discard_files()
+        for path in written:
+            path.unlink(missing_ok=True)
+        raise
+    summary = job_summary(session, warnings=warnings)
+    ids = summary["logged_set_ids"]
+    return summary, ids[0] if ids else None
+
+
+def _in_web_terms(err: ConfigError, spec: JobSpec) -> ConfigError:
+    """The pipeline's refusal of one set's files for a recording of several sets, with the
+    upload's field names instead of the CLI's flags; any other error as it is."""
+    if spec.annotated and err.message.startswith("this recording holds"):
+        held = err.message.split(":", 1)[0]
+        return ConfigError(
+            f"{held}: the annotated video shows one set, so choose it with the set field"
+            " (from 1), or tick whole to analyse the recording as one set"
+        )
+    return err
+
+
+def _write_reports(
+    session: CoachedSession,
+    spec: JobSpec,
+    exercise: Exercise,
+    progress: ProgressFn,
+    written: list[Path],
+) -> list[str]:
+    """Each set's report (with key frames from a video); the warnings. The paths written
+    are added to ``written`` as they are made, so a failure can remove them."""
+    job_dir = Path(spec.job_dir)
+    several = len(session.sets) > 1
+    warnings: list[str] = []
+    for number, done in enumerate(session.sets, start=1):
+        path = set_file(job_dir, number, "report") if several else job_dir / JOB_FILES["report"]
+        path.parent.mkdir(parents=True, exist_ok=True)
+        frames = _key_frames(spec, done, exercise, progress, warnings)
+        progress("report", None, None)
+        written += [path, guide_path_for(path)]
+        try:
+            write_report(
+                path, done.result, done.coaching, exercise=exercise, motion=done.run.motion,
+                key_frames=frames,
+            )  # fmt: skip
+        except ExtensorError as err:
+            raise ExtensorError(f"cannot write the report: {err}") from None
+    return warnings
+
+
+def _key_frames(
+    spec: JobSpec,
+    done: CoachedSet,
+    exercise: Exercise,
+    progress: ProgressFn,
+    warnings: list[str],
+) -> list[KeyFrame]:
+    """A video set's key frames for its report (none for other inputs); a video whose
+    frames cannot be drawn adds a warning instead, as the pipeline does."""
+    if spec.input_type != "video":
+        return []
+    progress("key_frames", None, None)
+    try:
+        return key_frames(
+            Path(spec.input_path), done.run, width_px=KEY_FRAME_WIDTH_PX, exercise=exercise,
+            progress=lambda n, total: progress("key_frames", n, total),
         )  # fmt: skip
-    _write_json(job_dir / JOB_FILES["analysis"], done.to_dict())
+    except ExtensorError as err:
+        warnings.append(f"no key frames in the report ({err})")
+        return []
+
+
+def set_summary(done: CoachedSet) -> dict[str, Any]:
+    """The numbers of one analysed set the job list and the result page show."""
     result, coaching = done.result, done.coaching
     m = result.metrics
-    summary = {
+    return {
         "rep_count": m.rep_count,
         "full_rep_count": m.full_rep_count,
         "clean_rep_count": coaching.clean_rep_count,
@@ -255,8 +381,41 @@ def _analyse(spec: JobSpec, db: WebDB) -> tuple[dict[str, Any], int | None]:
         "verdict": coaching.verdict.headline,
         "decision": coaching.verdict.decision,
     }
-    set_id = done.logged.set_ids[0] if done.logged and done.logged.set_ids else None
-    return summary, set_id
+
+
+def job_summary(session: CoachedSession, *, warnings: Sequence[str] = ()) -> dict[str, Any]:
+    """The job's summary: one set's numbers at the top (for several sets: the reps summed,
+    the cues and verdict of the last set, which judges the next one), ``set_count`` (the
+    sets the recording holds), ``sets`` (each analysed set with its number, its time
+    window and ``logged_set_id``), ``logged_set_ids`` and the ``warnings``."""
+    sets = [_set_entry(d, k, session.set_count) for k, d in enumerate(session.sets, start=1)]
+    top = dict(sets[-1])
+    if len(sets) > 1:
+        for key in ("rep_count", "full_rep_count", "clean_rep_count"):
+            top[key] = sum(int(x[key]) for x in sets)
+        top["duration_s"] = round(sum(float(x["duration_s"]) for x in sets), 2)
+    for key in ("number", "of", "start_s", "end_s", "session_reference_range_deg",
+                "logged_set_id"):  # fmt: skip
+        top.pop(key)
+    ids = [x["logged_set_id"] for x in sets if x["logged_set_id"] is not None]
+    return {**top, "set_count": session.set_count, "sets": sets, "logged_set_ids": ids,
+            "warnings": list(warnings)}  # fmt: skip
+
+
+def _set_entry(done: CoachedSet, position: int, set_count: int) -> dict[str, Any]:
+    """One set of the summary: where it lies in the recording (``info["set"]``; a
+    recording analysed as one set is set 1 of 1 without a window) and its numbers."""
+    where = done.result.info.get("set") or {}
+    logged = done.logged.set_ids[0] if done.logged and done.logged.set_ids else None
+    return {
+        "number": int(where.get("number", position)),
+        "of": int(where.get("of", set_count)),
+        "start_s": where.get("start_s"),
+        "end_s": where.get("end_s"),
+        "session_reference_range_deg": where.get("session_reference_range_deg"),
+        **set_summary(done),
+        "logged_set_id": logged,
+    }
 
 
 def _progress(spec: JobSpec, db: WebDB) -> ProgressFn:

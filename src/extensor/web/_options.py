@@ -29,7 +29,11 @@ __all__ = [
     "LOGIN_SHARED_FREE_FAILURES",
     "LOGIN_WINDOW_S",
     "MAX_BODY_BYTES",
+    "MAX_IMAGE_SIDE_PX",
+    "MAX_NEUTRAL_HOLD_S",
     "MAX_PASSWORD_CHECKS",
+    "MAX_SENSOR_NAME_CHARS",
+    "MAX_SET_NUMBER",
     "MB",
     "PASSWORD_CHECK_WAIT_S",
     "WebOptions",
@@ -57,6 +61,17 @@ DEFAULT_MAX_QUEUED_JOBS = 100
 #: between weekly sessions without keeping stale logins forever.
 DEFAULT_SESSION_DAYS = 14
 
+#: Largest side of the video frame an ``image_size`` upload field may give (px): 16K video
+#: is 15360 px wide, so a larger number is a typing mistake, not a camera.
+MAX_IMAGE_SIDE_PX = 16_384
+#: Longest still hold at neutral an IMU upload may declare (``neutral_hold_s``, s): the
+#: hold before a set lasts a few seconds, so a minute is far beyond any real one.
+MAX_NEUTRAL_HOLD_S = 60.0
+#: Longest IMU unit name (``sensor``): unit names are short column prefixes (trunk, u4).
+MAX_SENSOR_NAME_CHARS = 64
+#: Highest set number the ``set`` field accepts: one recording of a session holds a
+#: handful of sets; the pipeline then checks the number against the sets found.
+MAX_SET_NUMBER = 99
 #: Largest request body outside the upload routes (JSON and forms): a hand-logged set
 #: with its 500-character note is under 1 KB, an account form under 2 KB, so 64 KiB is
 #: far beyond any real request and still too small to cost memory.

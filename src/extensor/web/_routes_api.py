@@ -16,14 +16,31 @@ from pathlib import Path
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request, Response
+from fastapi import Path as Path_
 from fastapi.responses import FileResponse, JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 
 from extensor._errors import ExtensorError
 from extensor._version import __version__
 from extensor.web._accounts import NAME_PATTERN
-from extensor.web._deps import Me, State, accept_upload, job_json, require_csrf
-from extensor.web._jobs import JOB_FILES, remove_job_files
+from extensor.web._deps import (
+    MAX_ANGLE_ZERO_DEG,
+    MAX_FPS,
+    MIN_FPS,
+    NO_WORDS,
+    YES_WORDS,
+    Me,
+    State,
+    accept_upload,
+    job_json,
+    require_csrf,
+)
+from extensor.web._jobs import JOB_FILES, remove_job_files, set_file
+from extensor.web._options import (
+    MAX_NEUTRAL_HOLD_S,
+    MAX_SENSOR_NAME_CHARS,
+    MAX_SET_NUMBER,
+)
 from extensor.web._security import (
     MIN_PASSWORD_LENGTH,
     REPORT_CSP,
@@ -37,7 +54,7 @@ from extensor.web._state import AppState, get_state, sid_of
 from extensor.web._throttle import LoginBusyError, ThrottledError
 from extensor.web._uploads import UploadRejectedError
 
-__all__ = ["router", "serve_job_file"]
+__all__ = ["SetNumber", "router", "serve_job_file"]
 
 router = APIRouter(prefix="/api", tags=["api"])
 Csrf = [Depends(require_csrf)]
@@ -295,6 +312,31 @@ _UPLOAD_BODY = {
                         "rpe": {"type": "number", "minimum": 1, "maximum": 10},
                         "pain": {"type": "string", "description": "present = pain felt"},
                         "note": {"type": "string"},
+                        "angle_zero": {"type": "number", "minimum": -MAX_ANGLE_ZERO_DEG,
+                                       "maximum": MAX_ANGLE_ZERO_DEG,
+                                       "description": "encoder: its reading at neutral (deg)"},
+                        "fps": {"type": "number", "minimum": MIN_FPS, "maximum": MAX_FPS,
+                                "description": "frame rate of a file without timestamps (Hz)"},
+                        "neutral_hold_s": {"type": "number", "exclusiveMinimum": 0,
+                                           "maximum": MAX_NEUTRAL_HOLD_S,
+                                           "description": "IMU: the first seconds are a still,"
+                                                          " tall hold at neutral (calibrates it)"},
+                        "sensor": {"type": "string", "maxLength": MAX_SENSOR_NAME_CHARS,
+                                   "pattern": r"^[\w.\-]+$",
+                                   "description": "IMU file of several units: the unit to read"
+                                                  " as the trunk"},
+                        "image_size": {"type": "string", "pattern": r"^\d+\s*[xX×]\s*\d+$",
+                                       "example": "1280x720",
+                                       "description": "keypoints in normalized coordinates: the"
+                                                      " video's WIDTHxHEIGHT in px"},
+                        "set": {"type": "integer", "minimum": 1, "maximum": MAX_SET_NUMBER,
+                                "description": "a recording of several sets: analyse only set N"},
+                        "whole": {"type": "string", "enum": [*YES_WORDS, *NO_WORDS],
+                                  "description": "analyse the recording as one set, even"
+                                                 " across long rests (not with set)"},
+                        "annotated": {"type": "string",
+                                      "description": "present = also make the annotated video"
+                                                     " (a video of one set, or with set)"},
                     },
                 }
             }
@@ -361,13 +403,24 @@ def get_analysis(job_id: str, st: State, who: Me) -> Any:
         raise HTTPException(404, "the result file is missing") from None
 
 
-def serve_job_file(st: AppState, who: Any, job_id: str, name: str) -> FileResponse:
-    """A report or guide file of a finished job, with the report's strict CSP."""
+def serve_job_file(
+    st: AppState, who: Any, job_id: str, name: str, *, number: int | None = None
+) -> FileResponse:
+    """A report or guide file of a finished job (of its set ``number`` when the recording
+    held several sets), with the report's strict CSP."""
     job = owned_job(st, who, job_id)
     if job["state"] != "done":
         raise HTTPException(409, f"the analysis is {job['state']}, not done")
-    path: Path = st.jobs_dir / job_id / JOB_FILES[name]
+    folder = st.jobs_dir / job_id
+    path: Path = folder / JOB_FILES[name] if number is None else set_file(folder, number, name)
     if not path.is_file():
+        sets = len((job["summary"] or {}).get("sets") or ())
+        if number is None and sets > 1:
+            raise HTTPException(
+                404,
+                f"this analysis holds {sets} sets, each with its report:"
+                f" /jobs/{job_id}/sets/<n>/report.html",
+            )
         raise HTTPException(404, "the report file is missing")
     return FileResponse(
         path,
@@ -392,6 +445,28 @@ def get_report(job_id: str, st: State, who: Me) -> FileResponse:
 )
 def get_report_guide(job_id: str, st: State, who: Me) -> FileResponse:
     return serve_job_file(st, who, job_id, "guide")
+
+
+#: A set's number in a per-set path (a recording of several sets).
+SetNumber = Annotated[int, Path_(ge=1, le=MAX_SET_NUMBER)]
+
+
+@router.get(
+    "/jobs/{job_id}/sets/{number}/report.html",
+    summary="The HTML report of one set of a recording of several sets",
+    response_class=FileResponse,
+)
+def get_set_report(job_id: str, number: SetNumber, st: State, who: Me) -> FileResponse:
+    return serve_job_file(st, who, job_id, "report", number=number)
+
+
+@router.get(
+    "/jobs/{job_id}/sets/{number}/report-guide.html",
+    summary="The guide saved next to one set's report",
+    response_class=FileResponse,
+)
+def get_set_report_guide(job_id: str, number: SetNumber, st: State, who: Me) -> FileResponse:
+    return serve_job_file(st, who, job_id, "guide", number=number)
 
 
 @router.delete("/jobs/{job_id}", summary="Delete an analysis", dependencies=Csrf, status_code=204)

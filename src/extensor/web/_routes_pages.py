@@ -13,7 +13,14 @@ from markupsafe import Markup
 
 from extensor._errors import ExtensorError
 from extensor.web._deps import Me, State, accept_upload, check_csrf, job_json
-from extensor.web._routes_api import delete_owned_job, login_user, owned_job, serve_job_file
+from extensor.web._options import MAX_NEUTRAL_HOLD_S, MAX_SENSOR_NAME_CHARS, MAX_SET_NUMBER
+from extensor.web._routes_api import (
+    SetNumber,
+    delete_owned_job,
+    login_user,
+    owned_job,
+    serve_job_file,
+)
 from extensor.web._security import Identity, hash_token, new_token
 from extensor.web._state import AppState, get_state, identity_of, optional_identity, render
 from extensor.web._uploads import UploadRejectedError
@@ -121,6 +128,10 @@ def _analyse_context(st: AppState, who: Identity) -> dict[str, Any]:
         "jobs": [job_json(st, j) for j in st.db.jobs(owner=who.user_id, limit=20)],
         "max_video_mb": st.options.max_video_mb,
         "max_file_mb": st.options.max_file_mb,
+        "max_set_number": MAX_SET_NUMBER,
+        "max_neutral_hold_s": MAX_NEUTRAL_HOLD_S,
+        "max_sensor_chars": MAX_SENSOR_NAME_CHARS,
+        "set_rest_s": st.exercise.analysis_param("set_rest_s"),
         "today": date.today().isoformat(),
     }
 
@@ -162,8 +173,21 @@ def job_page(job_id: str, request: Request, st: State, who: Me) -> Response:
     video = annotated_file(st.jobs_dir / job_id) if job["state"] == "done" else None
     return render(
         request, "job.html", identity=who, job=job, analysis=analysis,
-        annotated=video is not None, number_help=NUMBER_HELP,
+        set_docs=_set_documents(analysis, job["sets"]), annotated=video is not None,
+        number_help=NUMBER_HELP,
     )  # fmt: skip
+
+
+def _set_documents(
+    analysis: dict[str, Any] | None, sets: list[dict[str, Any]]
+) -> list[tuple[dict[str, Any] | None, dict[str, Any]]]:
+    """(each set's analysis document, its entry in the job's ``sets``): the session
+    document's sets for a recording of several, else the one document."""
+    from extensor.app import SESSION_SCHEMA
+
+    if analysis is not None and analysis.get("schema") == SESSION_SCHEMA:
+        return list(zip(analysis["sets"], sets, strict=False))
+    return [(analysis, sets[0])] if sets else []
 
 
 @router.get("/jobs/{job_id}/report.html")
@@ -174,6 +198,16 @@ def report_file(job_id: str, st: State, who: Me) -> FileResponse:
 @router.get("/jobs/{job_id}/report-guide.html")
 def report_guide_file(job_id: str, st: State, who: Me) -> FileResponse:
     return serve_job_file(st, who, job_id, "guide")
+
+
+@router.get("/jobs/{job_id}/sets/{number}/report.html")
+def set_report_file(job_id: str, number: SetNumber, st: State, who: Me) -> FileResponse:
+    return serve_job_file(st, who, job_id, "report", number=number)
+
+
+@router.get("/jobs/{job_id}/sets/{number}/report-guide.html")
+def set_report_guide_file(job_id: str, number: SetNumber, st: State, who: Me) -> FileResponse:
+    return serve_job_file(st, who, job_id, "guide", number=number)
 
 
 @router.post("/jobs/{job_id}/delete")
