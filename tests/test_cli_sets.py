@@ -76,15 +76,30 @@ def test_set_and_whole_exclude_each_other(two_sets: Path) -> None:
     assert "--set and --whole exclude each other" in result.stderr
 
 
-def test_a_report_of_several_sets_asks_for_one(two_sets: Path, tmp_path: Path) -> None:
+def test_a_report_of_several_sets_writes_one_per_set(two_sets: Path, tmp_path: Path) -> None:
     report = tmp_path / "r.html"
     result = runner.invoke(app, ["analyze", str(two_sets), "--report", str(report)])
+    assert result.exit_code == 0, result.output
+    second = tmp_path / "r.set2.html"
+    said = "".join(result.output.split())  # the console wraps long paths
+    assert f"Reportwrittento{report}(" in said
+    assert f"Reportwrittento{second}(" in said
+    assert "<b>5</b><span>reps" in report.read_text()
+    assert "<b>4</b><span>reps" in second.read_text()
+    assert (tmp_path / "r.set2-guide.html").exists()
+
+
+def test_an_annotated_video_or_pose_trace_of_several_sets_asks_for_one(
+    two_sets: Path, tmp_path: Path
+) -> None:
+    trace = tmp_path / "trace.csv"
+    result = runner.invoke(app, ["analyze", str(two_sets), "--keypoints", str(trace)])
     assert result.exit_code == 1
-    assert "this recording holds 2 sets: --report writes one set's files" in result.stderr
-    assert not report.exists()
-    ok = runner.invoke(app, ["analyze", str(two_sets), "--set", "1", "--report", str(report)])
+    assert "this recording holds 2 sets: --keypoints writes one set's files" in result.stderr
+    assert not trace.exists()
+    ok = runner.invoke(app, ["analyze", str(two_sets), "--set", "1", "--keypoints", str(trace)])
     assert ok.exit_code == 0, ok.output
-    assert report.exists()
+    assert trace.exists()
 
 
 def test_save_logs_every_set(two_sets: Path, tmp_path: Path) -> None:

@@ -371,12 +371,12 @@ def imu_unit(angle_deg: np.ndarray, t: np.ndarray, axis: int) -> list[np.ndarray
 
 
 def two_unit_imu_csv(path: Path) -> Path:
-    """A still ``thigh`` unit and a ``back`` unit that holds neutral for 2.5 s, rests 10
-    deg below it, and does six reps topping out 30 deg past neutral."""
+    """A still ``thigh`` unit and a ``back`` unit that holds neutral for 2.5 s, rests 26
+    deg below it, and does six reps (40 deg) topping out 14 deg past neutral."""
     t = np.arange(0.0, 42.0, 1 / IMU_RATE)
-    back = trunk_angle(t) - 10.0
+    back = trunk_angle(t) - 26.0
     back[t < 2.5] = 0.0
-    back[(t >= 2.5) & (t < 3.0)] = -10.0
+    back[(t >= 2.5) & (t < 3.0)] = -26.0
     units = {"thigh": imu_unit(np.zeros_like(t), t, axis=1), "back": imu_unit(back, t, axis=0)}
     header = ["time"] + [f"{u}_{s}_{a}" for u in units for s in ("acc", "gyr") for a in "xyz"]
     rows = np.column_stack([t] + [col for cols in units.values() for col in cols])

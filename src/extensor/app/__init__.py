@@ -32,10 +32,12 @@ from extensor.app._pipeline import (
     CoachedSession,
     CoachedSet,
     LogEntry,
+    OneSetFilesError,
     ProgressFn,
     analysis_document,
     analyze_and_coach,
     analyze_session,
+    set_report_path,
 )
 from extensor.app._trend import QualityTrend, quality_trend
 
@@ -46,6 +48,7 @@ __all__ = [
     "CoachedSet",
     "Comparison",
     "LogEntry",
+    "OneSetFilesError",
     "ProfileChange",
     "ProgressFn",
     "QualityTrend",
@@ -58,6 +61,7 @@ __all__ = [
     "history_svg",
     "next_session",
     "quality_trend",
+    "set_report_path",
     "side_from_analysis",
     "side_from_file",
     "side_from_logged",

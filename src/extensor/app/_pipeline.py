@@ -59,10 +59,12 @@ __all__ = [
     "CoachedSession",
     "CoachedSet",
     "LogEntry",
+    "OneSetFilesError",
     "ProgressFn",
     "analysis_document",
     "analyze_and_coach",
     "analyze_session",
+    "set_report_path",
 ]
 
 logger = logging.getLogger(__name__)
@@ -251,6 +253,39 @@ class CoachedSession:
 SESSION_SCHEMA = "extensor.session/1"
 
 
+class OneSetFilesError(ConfigError):
+    """Files that show one set (the annotated video, the pose trace) were asked for a
+    recording of several sets: pick one (``set_number``) or analyse it whole.
+
+    ``set_count`` and ``files`` (``"annotated"``, ``"keypoints"``) let a caller word it in
+    its own terms; the message uses the command line's flags.
+
+    >>> print(OneSetFilesError(set_count=2, files=("annotated",)))
+    this recording holds 2 sets: --annotated writes one set's files, so pass --set N (or --whole to analyse the recording as one set)
+    """
+
+    def __init__(self, *, set_count: int, files: Sequence[str]) -> None:
+        self.set_count = set_count
+        self.files = tuple(files)
+        flags = ", ".join(f"--{f}" for f in self.files)
+        super().__init__(
+            f"this recording holds {set_count} sets: {flags} writes one set's files, so pass"
+            " --set N (or --whole to analyse the recording as one set)"
+        )
+
+
+def set_report_path(report: Path, number: int) -> Path:
+    """Where set ``number``'s report goes when a recording holds several: set 1 at
+    ``report``, set ``n`` next to it as ``<name>.set<n>.html``.
+
+    >>> set_report_path(Path("reports/a.csv.html"), 2).as_posix()
+    'reports/a.csv.set2.html'
+    >>> set_report_path(Path("report.html"), 1).as_posix()
+    'report.html'
+    """
+    return report if number == 1 else report.with_name(f"{report.stem}.set{number}.html")
+
+
 def analyze_session(
     source: str | Path | TimeSeries,
     /,
@@ -278,8 +313,10 @@ def analyze_session(
     (:func:`extensor._analysis.run_sets`); each is coached, and with ``log`` saved, as a
     set of its own, in order (so the load verdict of the last one sees the ones before).
     ``set_number`` (1-based) keeps only that set; ``whole`` analyses the recording as one
-    set (what :func:`analyze_and_coach` does). The files (``report``, ``annotated``,
-    ``keypoints``) are for one set: with several sets they need ``set_number``.
+    set (what :func:`analyze_and_coach` does). With several sets each gets its report
+    (set ``n`` at :func:`set_report_path` ``(report, n)``, key frames from the one read of
+    a video); ``annotated`` and ``keypoints`` are one set's files, so with several sets
+    they need ``set_number`` (:class:`OneSetFilesError`).
     """
     ex, rules, goal, variant = _settle(exercise, rules, goal, variant, log=log, store=store)
     say = progress or _noop
@@ -300,13 +337,10 @@ def analyze_session(
             f" got {set_number}"
         )
     chosen = runs if set_number is None else (runs[set_number - 1],)
-    asked = [n for n, p in (("--report", report), ("--annotated", annotated),
-                            ("--keypoints", keypoints)) if p is not None]  # fmt: skip
+    asked = tuple(n for n, p in (("annotated", annotated), ("keypoints", keypoints))
+                  if p is not None)  # fmt: skip
     if len(chosen) > 1 and asked:
-        raise ConfigError(
-            f"this recording holds {len(runs)} sets: {', '.join(asked)} writes one set's files,"
-            " so pass --set N (or --whole to analyse the recording as one set)"
-        )
+        raise OneSetFilesError(set_count=len(runs), files=asked)
     numbers = range(1, len(runs) + 1) if set_number is None else (set_number,)
     done: list[CoachedSet] = []
     try:
@@ -316,7 +350,11 @@ def analyze_session(
             )  # fmt: skip
             one = _coach_and_write(
                 run, ex, rules, goal=goal, variant=variant, path=path, kind=kind,
-                source_name=source_name, report=report, key_frames=key_frames,
+                source_name=source_name,
+                report=None if report is None else (
+                    report if len(chosen) == 1 else set_report_path(report, number)
+                ),
+                key_frames=key_frames,
                 annotated=annotated, keypoints=keypoints, log=log, result_key=key,
                 store=store, say=say,
             )  # fmt: skip

@@ -27,11 +27,12 @@ from typing import Any, Literal
 
 from extensor._errors import ConfigError, ExtensorError
 from extensor._files import atomic_write
+from extensor.app import set_report_path
 from extensor.batch._engine_local import Job, run_local
 from extensor.batch._keys import result_key
 from extensor.batch._manifest import Entry, iter_entries
 from extensor.batch._table import Summary, rows_of, write_csv, write_parquet
-from extensor.batch._task import TaskOptions, set_documents, set_report_path
+from extensor.batch._task import TaskOptions, set_documents
 
 __all__ = ["BatchOptions", "BatchRun", "run_batch"]
 

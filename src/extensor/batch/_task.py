@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from extensor._errors import AnalysisError, ExtensorError, InputError
-from extensor.app import SESSION_SCHEMA, CoachedSession, analyze_session
+from extensor.app import SESSION_SCHEMA, analyze_session
 from extensor.io import detect_input_type
 from extensor.knowledge import Exercise, load_exercise
 
@@ -33,7 +33,6 @@ __all__ = [
     "analyse_one",
     "execute",
     "set_documents",
-    "set_report_path",
 ]
 
 #: Pose workers inside one task: the pool supplies the parallelism, one clip per task.
@@ -74,8 +73,8 @@ def analyse_one(path: str | Path, options: TaskOptions) -> tuple[dict[str, Any],
     with or without reports, so the result never depends on ``report`` (not in the key).
 
     Each set gets its report: set 1 at ``options.report``, set ``n`` next to it as
-    ``<name>.set<n>.html``. As ``extensor analyze --set N --report`` does, each further
-    set's report reads the recording again (a video's poses too).
+    ``<name>.set<n>.html`` (:func:`~extensor.app.set_report_path`), from one read of the
+    recording.
     """
     exercise = _exercise(options.exercise)
     kind = options.input_type or detect_input_type(path)
@@ -87,36 +86,12 @@ def analyse_one(path: str | Path, options: TaskOptions) -> tuple[dict[str, Any],
     if kind == "video":
         read["workers"] = POSE_WORKERS_PER_TASK
 
-    def analyse(set_number: int | None, report: Path | None) -> CoachedSession:
-        return analyze_session(
-            path, goal=options.goal, variant=options.variant, exercise=exercise,
-            input_type=kind, read_options=read, whole=options.whole, set_number=set_number,
-            report=report,
-        )  # fmt: skip
-
-    if options.report is None:
-        return analyse(None, None).to_dict(), []
-    first = Path(options.report)
-    session = analyse(1, first)
-    done = list(session.sets)
-    try:
-        for number in range(2, session.set_count + 1):
-            done.extend(analyse(number, set_report_path(first, number)).sets)
-    except BaseException:
-        for one in done:
-            one.discard_files()
-        raise
-    whole = CoachedSession(sets=tuple(done), set_count=session.set_count)
-    return whole.to_dict(), [str(s.report.report) for s in done if s.report is not None]
-
-
-def set_report_path(report: Path, number: int) -> Path:
-    """Where set ``number``'s report goes, next to the recording's ``report`` (set 1's).
-
-    >>> set_report_path(Path("reports/a.csv.html"), 2).as_posix()
-    'reports/a.csv.set2.html'
-    """
-    return report if number == 1 else report.with_name(f"{report.stem}.set{number}.html")
+    session = analyze_session(
+        path, goal=options.goal, variant=options.variant, exercise=exercise,
+        input_type=kind, read_options=read, whole=options.whole,
+        report=None if options.report is None else Path(options.report),
+    )  # fmt: skip
+    return session.to_dict(), [str(s.report.report) for s in session.sets if s.report is not None]
 
 
 def set_documents(analysis: dict[str, Any]) -> list[dict[str, Any]]:

@@ -10,9 +10,8 @@ order is the order of the uploads, and a queued job knows how many are ahead of 
 :func:`run_job` runs in the worker: it calls the application service
 :func:`extensor.app.analyze_session` (the pipeline ``extensor analyze`` runs: read,
 cut the recording into sets at long rests, analyse, optionally log every set in the
-lifter's training log, coach), writes each set's report (``report.html`` +
-``report-guide.html``; ``sets/<n>/report.html`` when the recording holds several sets)
-and ``analysis.json`` (the session document for several sets), and records the
+lifter's training log, coach, each set's report: ``report.html`` + ``report-guide.html``,
+``report.set<n>.html`` for set ``n`` of several), writes ``analysis.json`` (the session document for several sets), and records the
 service's progress in the jobs table as it goes. The
 page polls that row, so progress survives a reload, and a server restart re-queues
 whatever was queued or running.
@@ -44,9 +43,17 @@ from typing import Any
 from extensor._errors import ConfigError, ExtensorError
 from extensor._files import atomic_write
 from extensor._private import tighten_tree
-from extensor.app import CoachedSession, CoachedSet, LogEntry, ProgressFn, analyze_session
-from extensor.coach import KEY_FRAME_WIDTH_PX, KeyFrame, guide_path_for, key_frames, write_report
-from extensor.knowledge import Exercise, load_exercise
+from extensor.app import (
+    CoachedSession,
+    CoachedSet,
+    LogEntry,
+    OneSetFilesError,
+    ProgressFn,
+    analyze_session,
+    set_report_path,
+)
+from extensor.coach import guide_path_for
+from extensor.knowledge import load_exercise
 from extensor.store import Store
 from extensor.web._db import WebDB
 
@@ -54,7 +61,6 @@ __all__ = [
     "ANNOTATED_STEM",
     "JOB_FILES",
     "JOB_OPTIONS",
-    "SETS_DIR",
     "JobManager",
     "JobSpec",
     "QueueFullError",
@@ -141,8 +147,6 @@ class JobSpec:
 #: the sets asked for (``set``, ``whole``), kept in the job folder so a job re-queued
 #: after a restart reads them again.
 JOB_OPTIONS = "options.json"
-#: Folder of the per-set files of a recording of several sets: ``sets/<n>/report.html``.
-SETS_DIR = "sets"
 #: The annotated video's file name without suffix (the writer picks the container).
 ANNOTATED_STEM = "annotated"
 #: The container asked for; the video layer picks a browser-playable codec for it.
@@ -183,9 +187,15 @@ def read_job_options(job_dir: Path) -> dict[str, Any]:
 
 
 def set_file(job_dir: Path, number: int, name: str) -> Path:
-    """The file ``name`` (a key of :data:`JOB_FILES`) of set ``number`` of a job whose
-    recording held several sets."""
-    return job_dir / SETS_DIR / str(number) / JOB_FILES[name]
+    """The file ``name`` (``"report"`` or ``"guide"``) of set ``number`` of a job whose
+    recording held several sets: where the pipeline writes it
+    (:func:`~extensor.app.set_report_path`).
+
+    >>> set_file(Path("job"), 2, "guide").as_posix()
+    'job/report.set2-guide.html'
+    """
+    report = set_report_path(job_dir / JOB_FILES["report"], number)
+    return guide_path_for(report) if name == "guide" else report
 
 
 def annotated_file(job_dir: Path) -> Path | None:
@@ -266,105 +276,40 @@ def _analyse(spec: JobSpec, db: WebDB) -> tuple[dict[str, Any], int | None]:
     """Analyse the upload set by set (like ``extensor analyze``), write the files and
     ``analysis.json``; (the summary, the first logged set's id).
 
-    The recording is read once. With ``whole`` or ``set_number`` the job is one set and
-    the pipeline writes its report and annotated video, as the CLI does; else each set
-    found gets its report (``report.html`` for one set, ``sets/<n>/report.html`` for
-    several), and an annotated video asks for a recording of one set.
+    The recording is read once; the pipeline writes each set's report (``report.html``
+    for set 1 or the only set, ``report.set<n>.html`` for set ``n``: :func:`set_file`)
+    and, for one set (``whole`` or ``set_number``, or a recording of one), the annotated
+    video. A failure leaves no file and no saved set behind.
     """
     exercise = load_exercise(spec.exercise)
     progress = _progress(spec, db)
     entry, store = _log_request(spec)
     job_dir = Path(spec.job_dir)
-    one_set = spec.whole or spec.set_number is not None
     with store or contextlib.nullcontext():
         try:
             session = analyze_session(
                 Path(spec.input_path), goal=spec.goal, variant=spec.variant,
                 set_number=spec.set_number, whole=spec.whole, exercise=exercise,
                 input_type=spec.input_type, source_name=spec.display_name,
-                read_options=spec.read_options or None,
-                report=job_dir / JOB_FILES["report"] if one_set else None,
+                read_options=spec.read_options or None, report=job_dir / JOB_FILES["report"],
                 annotated=job_dir / (ANNOTATED_STEM + ANNOTATED_SUFFIX) if spec.annotated else None,
                 log=entry, store=store, progress=progress,
             )  # fmt: skip
-        except ConfigError as err:
-            raise _in_web_terms(err, spec) from None
-    written: list[Path] = []
-    try:
-        warnings = [w for d in session.sets for w in d.warnings]
-        if not one_set:
-            warnings += _write_reports(session, spec, exercise, progress, written)
-        _write_json(job_dir / JOB_FILES["analysis"], session.to_dict())
-    except BaseException:
-        session.discard_files()
-        for path in written:
-            path.unlink(missing_ok=True)
-        raise
+        except OneSetFilesError as err:
+            raise ConfigError(
+                f"this recording holds {err.set_count} sets: the annotated video shows one set,"
+                " so choose it with the set field (from 1), or tick whole to analyse the"
+                " recording as one set"
+            ) from None
+        try:
+            _write_json(job_dir / JOB_FILES["analysis"], session.to_dict())
+        except BaseException:
+            session.discard(store)
+            raise
+    warnings = [w for d in session.sets for w in d.warnings]
     summary = job_summary(session, warnings=warnings)
     ids = summary["logged_set_ids"]
     return summary, ids[0] if ids else None
-
-
-def _in_web_terms(err: ConfigError, spec: JobSpec) -> ConfigError:
-    """The pipeline's refusal of one set's files for a recording of several sets, with the
-    upload's field names instead of the CLI's flags; any other error as it is."""
-    if spec.annotated and err.message.startswith("this recording holds"):
-        held = err.message.split(":", 1)[0]
-        return ConfigError(
-            f"{held}: the annotated video shows one set, so choose it with the set field"
-            " (from 1), or tick whole to analyse the recording as one set"
-        )
-    return err
-
-
-def _write_reports(
-    session: CoachedSession,
-    spec: JobSpec,
-    exercise: Exercise,
-    progress: ProgressFn,
-    written: list[Path],
-) -> list[str]:
-    """Each set's report (with key frames from a video); the warnings. The paths written
-    are added to ``written`` as they are made, so a failure can remove them."""
-    job_dir = Path(spec.job_dir)
-    several = len(session.sets) > 1
-    warnings: list[str] = []
-    for number, done in enumerate(session.sets, start=1):
-        path = set_file(job_dir, number, "report") if several else job_dir / JOB_FILES["report"]
-        path.parent.mkdir(parents=True, exist_ok=True)
-        frames = _key_frames(spec, done, exercise, progress, warnings)
-        progress("report", None, None)
-        written += [path, guide_path_for(path)]
-        try:
-            write_report(
-                path, done.result, done.coaching, exercise=exercise, motion=done.run.motion,
-                key_frames=frames,
-            )  # fmt: skip
-        except ExtensorError as err:
-            raise ExtensorError(f"cannot write the report: {err}") from None
-    return warnings
-
-
-def _key_frames(
-    spec: JobSpec,
-    done: CoachedSet,
-    exercise: Exercise,
-    progress: ProgressFn,
-    warnings: list[str],
-) -> list[KeyFrame]:
-    """A video set's key frames for its report (none for other inputs); a video whose
-    frames cannot be drawn adds a warning instead, as the pipeline does."""
-    if spec.input_type != "video":
-        return []
-    progress("key_frames", None, None)
-    try:
-        return key_frames(
-            Path(spec.input_path), done.run, width_px=KEY_FRAME_WIDTH_PX, exercise=exercise,
-            progress=lambda n, total: progress("key_frames", n, total),
-        )  # fmt: skip
-    except ExtensorError as err:
-        warnings.append(f"no key frames in the report ({err})")
-        return []
 
 
 def set_summary(done: CoachedSet) -> dict[str, Any]:

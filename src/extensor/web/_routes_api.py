@@ -407,20 +407,13 @@ def serve_job_file(
     st: AppState, who: Any, job_id: str, name: str, *, number: int | None = None
 ) -> FileResponse:
     """A report or guide file of a finished job (of its set ``number`` when the recording
-    held several sets), with the report's strict CSP."""
+    held several sets; the plain report is set 1's), with the report's strict CSP."""
     job = owned_job(st, who, job_id)
     if job["state"] != "done":
         raise HTTPException(409, f"the analysis is {job['state']}, not done")
     folder = st.jobs_dir / job_id
     path: Path = folder / JOB_FILES[name] if number is None else set_file(folder, number, name)
     if not path.is_file():
-        sets = len((job["summary"] or {}).get("sets") or ())
-        if number is None and sets > 1:
-            raise HTTPException(
-                404,
-                f"this analysis holds {sets} sets, each with its report:"
-                f" /jobs/{job_id}/sets/<n>/report.html",
-            )
         raise HTTPException(404, "the report file is missing")
     return FileResponse(
         path,
