@@ -16,15 +16,13 @@ from pathlib import Path
 
 import pytest
 
+from _browser import ARGS, CHROMIUM, requires_chromium
 from extensor._analysis import run_analysis
 from extensor._example import example_set
 from extensor.coach import coach_set, write_report
 from extensor.knowledge import load_exercise
 
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-pytestmark = pytest.mark.skipif(
-    CHROMIUM is None, reason="chromium is not installed (scripts/install-system-deps installs it)"
-)
+pytestmark = requires_chromium
 WINDOW = (1280, 2400)
 #: Seconds the browser may take for one page.
 BROWSER_TIMEOUT_S = 90
@@ -34,11 +32,7 @@ MIN_SCREENSHOT_BYTES = 60_000
 
 def chromium(profile: Path, *args: str) -> subprocess.CompletedProcess[str]:
     assert CHROMIUM is not None
-    cmd = [
-        CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
-        "--no-first-run", "--disable-background-networking", "--disable-component-update",
-        "--disable-sync", f"--user-data-dir={profile}", *args,
-    ]  # fmt: skip
+    cmd = [CHROMIUM, "--headless", *ARGS, f"--user-data-dir={profile}", *args]
     return subprocess.run(
         cmd, capture_output=True, text=True, timeout=BROWSER_TIMEOUT_S, check=False
     )

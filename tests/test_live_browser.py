@@ -8,8 +8,6 @@ person, so the camera feed is made from the shared clip).
 
 from __future__ import annotations
 
-import os
-import shutil
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -17,20 +15,16 @@ from typing import Any
 
 import pytest
 
+from _browser import chromium_page, keep_screenshots, requires_chromium
 from conftest import SHARED_DIR
 
 pytest.importorskip("fastapi", reason="needs the web extra: pip install 'extensor[web]'")
 pytest.importorskip("mediapipe", reason="needs the video extra: pip install 'extensor[video]'")
-sync_api = pytest.importorskip("playwright.sync_api", reason="needs playwright (the dev extra)")
+pytest.importorskip("playwright.sync_api", reason="needs playwright (the dev extra)")
 
-from extensor.web._testing import LocalServer  # noqa: E402
+from extensor.web._testing import LocalServer
 
-CHROMIUM = "/usr/bin/chromium" if Path("/usr/bin/chromium").exists() else shutil.which("chromium")
-pytestmark = [
-    pytest.mark.shared,
-    pytest.mark.video,
-    pytest.mark.skipif(CHROMIUM is None, reason="chromium is not installed"),
-]
+pytestmark = [pytest.mark.shared, pytest.mark.video, requires_chromium]
 CLIP = SHARED_DIR / "clips" / "hyperextension-45deg-6reps.mp4"
 #: The fake camera plays the first seconds of the clip (reps 1 and 2 end at 4.0 and 7.8 s).
 CAMERA_S = 9.0
@@ -89,33 +83,22 @@ def test_live_page_counts_reps_from_the_camera_and_shows_a_cue(
 ) -> None:
     """Two reps of the real clip through the browser's camera: the rep counter reaches 2 and
     the past-neutral cue (every rep of the clip leans back past neutral) is on the page."""
-    args = [
-        "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    camera_args = (
         "--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream",
         f"--use-file-for-fake-video-capture={camera}",
-    ]  # fmt: skip
-    with sync_api.sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, args=args)
-        context = browser.new_context(viewport={"width": 900, "height": 900})
-        page: Any = context.new_page()
-        errors: list[str] = []
-        page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    )  # fmt: skip
+    with chromium_page(extra_args=camera_args, viewport={"width": 900, "height": 900}) as page:
+        errors: list[str] = page.console_errors
         page.goto(server.url + "/live")
         page.uncheck("#live-voice")  # headless Chromium has no speech voices
         page.click("#live-start")
         _wait_until(lambda: int(page.text_content("#live-reps") or 0) >= 2, timeout_s=120.0)
         cue = page.text_content("#live-cue") or ""
         page.screenshot(path=str(tmp_path / "live.png"))
-        keep = os.environ.get("EXTENSOR_SCREENSHOT_DIR")
-        if keep:
-            Path(keep).mkdir(parents=True, exist_ok=True)
-            shutil.copy(tmp_path / "live.png", Path(keep) / "live.png")
+        keep_screenshots(tmp_path)
         page.click("#live-stop")
         _wait_until(lambda: "ended" in (page.text_content("#live-log") or ""), timeout_s=60.0)
         log = page.text_content("#live-log") or ""
-        context.close()
-        browser.close()
     assert "Finish tall and straight" in cue
     assert "Set 1 ended" in log
     assert errors == []

@@ -7,34 +7,22 @@ recordings needed).
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pytest
 
+from _browser import chromium_page, requires_chromium
 from extensor.core import keypoint_series
 from extensor.video import Overlay, probe_video, write_annotated_video
 from extensor.video._encode import H264_ENCODERS, H264Writer
 
 cv2 = pytest.importorskip("cv2", reason="the video extra (opencv) is not installed")
 pytest.importorskip("av", reason="the video extra (PyAV) is not installed")
-sync_api = pytest.importorskip("playwright.sync_api", reason="needs playwright (the dev extra)")
+pytest.importorskip("playwright.sync_api", reason="needs playwright (the dev extra)")
 
-CHROMIUM = "/usr/bin/chromium" if Path("/usr/bin/chromium").exists() else shutil.which("chromium")
-pytestmark = [
-    pytest.mark.video,
-    pytest.mark.skipif(
-        CHROMIUM is None,
-        reason="chromium is not installed (scripts/install-system-deps installs it)",
-    ),
-]
-ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-    "--autoplay-policy=no-user-gesture-required",
-]  # fmt: skip
+pytestmark = [pytest.mark.video, requires_chromium]
 #: Milliseconds the page may take to play the 2 s clip through.
 PLAY_TIMEOUT_MS = 30_000
 
@@ -97,12 +85,9 @@ def _play(page: Any, video: Path) -> dict[str, Any]:
 
 @pytest.fixture(scope="module")
 def page() -> Any:
-    with sync_api.sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        tab = browser.new_page()
+    with chromium_page(extra_args=("--autoplay-policy=no-user-gesture-required",)) as tab:
         tab.set_default_timeout(PLAY_TIMEOUT_MS)
         yield tab
-        browser.close()
 
 
 def test_annotated_video_plays_to_its_end_in_chromium(page: Any, tmp_path: Path) -> None:

@@ -6,8 +6,6 @@ Screenshots go to the test's temporary folder; ``EXTENSOR_SCREENSHOT_DIR`` keeps
 
 from __future__ import annotations
 
-import os
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -20,16 +18,11 @@ from extensor.core._synthetic import RepSpec, synthetic_set
 pytest.importorskip("fastapi", reason="needs the web extra: pip install 'extensor[web]'")
 sync_api = pytest.importorskip("playwright.sync_api", reason="needs playwright (the dev extra)")
 
+from _browser import chromium_page, keep_screenshots, requires_chromium  # noqa: E402
 from extensor.web._testing import LocalServer  # noqa: E402
 
-CHROMIUM = "/usr/bin/chromium" if Path("/usr/bin/chromium").exists() else shutil.which("chromium")
-pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="chromium is not installed")
-ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-]  # fmt: skip
+pytestmark = requires_chromium
 ANALYSIS_TIMEOUT_MS = 60_000
-VIEWPORT = {"width": 1100, "height": 900}
 #: The encoder reads 30 deg at neutral; reps 5-6 go 15 deg past it.
 ZERO_DEG = 30.0
 SPECS = [RepSpec()] * 4 + [RepSpec(top_deg=15.0)] * 2
@@ -58,21 +51,9 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalServer]:
 
 @pytest.fixture(scope="module")
 def page(shots: Path) -> Iterator[Any]:
-    with sync_api.sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        context = browser.new_context(viewport=VIEWPORT)
-        tab = context.new_page()
-        errors: list[str] = []
-        tab.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-        tab.console_errors = errors
+    with chromium_page() as tab:
         yield tab
-        context.close()
-        browser.close()
-    keep = os.environ.get("EXTENSOR_SCREENSHOT_DIR")
-    if keep:
-        Path(keep).mkdir(parents=True, exist_ok=True)
-        for shot in shots.glob("*.png"):
-            shutil.copy(shot, Path(keep) / shot.name)
+    keep_screenshots(shots)
 
 
 def _upload(page: Any, server: LocalServer, path: Path, load: str) -> str:
