@@ -50,6 +50,8 @@ from typing import Any
 
 import numpy as np
 
+from _clips import halve_frame_rate
+
 ROOT = Path(__file__).resolve().parents[1]
 CLIPS = ROOT.parent / "shared" / "clips"
 SOURCE_CLIP = "hyperextension-45deg-6reps.mp4"
@@ -171,26 +173,6 @@ def timed(args: list[str], src: str | None = None) -> tuple[float, float]:
 
 
 # -- clips --------------------------------------------------------------------------------------
-def halve_frame_rate(src: Path, dst: Path) -> None:
-    """Every other frame of ``src`` at half its frame rate (mp4v)."""
-    import cv2
-
-    cap = cv2.VideoCapture(str(src))
-    fps = cap.get(cv2.CAP_PROP_FPS)
-    size = (int(cap.get(cv2.CAP_PROP_FRAME_WIDTH)), int(cap.get(cv2.CAP_PROP_FRAME_HEIGHT)))
-    writer = cv2.VideoWriter(str(dst), cv2.VideoWriter_fourcc(*"mp4v"), fps / 2, size)
-    i = 0
-    while True:
-        ok, frame = cap.read()
-        if not ok:
-            break
-        if i % 2 == 0:
-            writer.write(frame)
-        i += 1
-    writer.release()
-    cap.release()
-
-
 def write_looped(src: Path, dst: Path, minutes: float) -> None:
     """``src`` played again and again until ``minutes`` long, one continuous clip (mp4v)."""
     import cv2

@@ -58,6 +58,8 @@ from typing import Any
 
 import numpy as np
 
+from _clips import halve_frame_rate
+
 ROOT = Path(__file__).resolve().parents[1]
 CLIPS = ROOT.parent / "shared" / "clips"
 REAL_CLIPS = ("rendered-hyperextension-1rep.mp4", "hyperextension-45deg-6reps.mp4")
@@ -406,26 +408,6 @@ def subprocess_json(args: list[str], source: Path | None = None) -> dict[str, An
         raise SystemExit(f"measurement {args} failed:\n{proc.stdout}\n{proc.stderr[-3000:]}")
     result: dict[str, Any] = json.loads(lines[-1])
     return result
-
-
-def halve_frame_rate(src: Path, dst: Path) -> None:
-    """Every other frame of ``src``, written at half its frame rate (mp4v)."""
-    import cv2
-
-    cap = cv2.VideoCapture(str(src))
-    fps = cap.get(cv2.CAP_PROP_FPS)
-    size = (int(cap.get(cv2.CAP_PROP_FRAME_WIDTH)), int(cap.get(cv2.CAP_PROP_FRAME_HEIGHT)))
-    writer = cv2.VideoWriter(str(dst), cv2.VideoWriter_fourcc(*"mp4v"), fps / 2, size)
-    i = 0
-    while True:
-        ok, frame = cap.read()
-        if not ok:
-            break
-        if i % 2 == 0:
-            writer.write(frame)
-        i += 1
-    writer.release()
-    cap.release()
 
 
 def write_synthetic(path: Path, seconds: float, fps: float = 30.0) -> None:
