@@ -69,7 +69,7 @@ def test_profile_unit_change_resets_or_converts_the_increment() -> None:
     [
         (("--goal", "nap"), "unknown goal 'nap'"),
         (("--level", "expert"), "unknown level 'expert'"),
-        (("--increment", "0kg"), "--increment must be above 0"),
+        (("--increment", "0kg"), "the load step must be above 0"),
         (("--increment", "a lot"), "load must be a number"),
     ],
 )

@@ -117,7 +117,7 @@ def change_profile(
     if increment is not None:
         value, step_unit = parse_load(increment, default_unit=new_unit)
         if value <= 0:
-            raise ConfigError(f"--increment must be above 0, got {increment!r}")
+            raise ConfigError(f"the load step must be above 0, got {increment!r}")
         step = round(convert(value, step_unit, new_unit), 4)
         if step_unit != new_unit:
             notes.append(f"{increment} is {format_load(step, new_unit)} in your unit")

@@ -521,8 +521,8 @@ def put_profile(body: ProfileIn, st: State, who: Me) -> dict[str, Any]:
     _check_choices(st, level=body.level, goal=body.goal, variant=body.variant)
     try:
         profile = save_profile_from(
-            st.store(who), st.exercise, level=body.level, goal=body.goal, variant=body.variant,
-            increment=body.increment, unit=body.unit,
+            st.store(who), st.exercise, st.settings, level=body.level, goal=body.goal,
+            variant=body.variant, increment=body.increment, unit=body.unit,
         )  # fmt: skip
     except ExtensorError as err:
         raise _bad(err) from None

@@ -355,7 +355,7 @@ def profile_form(
     check_csrf(request, csrf_token)
     try:
         save_profile_from(
-            st.store(who), st.exercise, level=level, goal=goal, variant=variant,
+            st.store(who), st.exercise, st.settings, level=level, goal=goal, variant=variant,
             increment=increment, unit=unit,
         )  # fmt: skip
     except ExtensorError as err:

@@ -74,6 +74,7 @@ def profile_for(store: Any, settings: Settings) -> tuple[Profile, bool]:
 def save_profile_from(
     store: Any,
     exercise: Exercise,
+    settings: Settings,
     *,
     level: str,
     goal: str,
@@ -81,24 +82,18 @@ def save_profile_from(
     increment: str,
     unit: str,
 ) -> Profile:
-    """Validate and store a profile typed into the form or sent to the API."""
-    from extensor.store import save_profile
+    """Validate and store a profile typed into the form or sent to the API, through the
+    one profile change the CLI's ``extensor profile`` makes (:func:`extensor.app.change_profile`)."""
+    from extensor.app import change_profile
 
     if unit not in ("kg", "lb"):
         raise ConfigError(f"unit must be kg or lb, got {unit!r}")
-    step, step_unit = parse_load(increment, default_unit="lb" if unit == "lb" else "kg")
-    if step <= 0:
-        raise ConfigError(f"the load step must be above 0, got {increment!r}")
-    from extensor.progression import convert
-
-    profile = Profile(
-        level=exercise.level(level).id,
-        goal=exercise.goal(goal).id,
-        variant=exercise.variant(variant).id,
-        increment=round(convert(step, step_unit, unit), 4),
-        unit="lb" if unit == "lb" else "kg",
-    )
-    return save_profile(store, profile)
+    current, _ = profile_for(store, settings)
+    change = change_profile(
+        store, exercise, load_rules(), current, level=level, goal=goal, variant=variant,
+        increment=increment, unit="lb" if unit == "lb" else "kg",
+    )  # fmt: skip
+    return change.profile
 
 
 def history_data(store: Any, settings: Settings, *, last: int) -> dict[str, Any]:
