@@ -17,7 +17,7 @@ rules (``extensor/progression/data/progression.toml``), so they always agree.
 """
 
 from extensor.app._advice import ProfileChange, change_profile, next_session, with_goal
-from extensor.app._charts import history_svg
+from extensor.app._charts import history_svg, write_history_chart
 from extensor.app._compare import (
     Comparison,
     SetSide,
@@ -66,4 +66,5 @@ __all__ = [
     "side_from_file",
     "side_from_logged",
     "with_goal",
+    "write_history_chart",
 ]

@@ -17,13 +17,17 @@ True
 from __future__ import annotations
 
 import html
+import io
 import math
 from collections.abc import Sequence
+from pathlib import Path
 
+from extensor._errors import MissingExtraError
+from extensor._files import atomic_write
 from extensor.app._trend import quality_trend
 from extensor.progression import SessionSummary
 
-__all__ = ["history_svg"]
+__all__ = ["history_svg", "write_history_chart"]
 
 #: Drawing size in SVG units; the page scales it to its column width.
 WIDTH = 760
@@ -196,3 +200,70 @@ def history_svg(sessions: Sequence[SessionSummary], *, unit: str) -> str:
             )
     parts.append("</svg>")
     return "".join(parts)
+
+
+def write_history_chart(sessions: Sequence[SessionSummary], *, unit: str, path: Path) -> None:
+    """Write the history chart to ``path``: :func:`history_svg` (the web page's chart) for
+    ``.svg``; for ``.png`` the same three panels (top load, volume, share of clean reps)
+    drawn with matplotlib (the ``report`` extra). Written whole or not at all; OSError
+    when the file cannot be written."""
+    if path.suffix.lower() == ".svg":
+        atomic_write(path, history_svg(sessions, unit=unit) + "\n")
+        return
+    png = _history_png(sessions, unit=unit)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    atomic_write(path, png)
+
+
+def _history_png(sessions: Sequence[SessionSummary], *, unit: str) -> bytes:
+    """The three panels as PNG bytes (matplotlib is imported here: an optional extra)."""
+    try:
+        import matplotlib
+
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+    except ImportError:
+        raise MissingExtraError.for_extra("report", "matplotlib") from None
+    days = [s.day for s in sessions]
+    fig, (ax_load, ax_vol, ax_clean) = plt.subplots(3, 1, figsize=(8, 7), sharex=True)
+    try:
+        loads = [s.top_load(unit) or 0.0 for s in sessions]
+        ax_load.plot(days, loads, marker="o", color="#1f77b4")
+        pain_days = [s.day for s in sessions if s.pain]
+        if pain_days:
+            ax_load.scatter(
+                pain_days,
+                [s.top_load(unit) or 0.0 for s in sessions if s.pain],
+                marker="x",
+                s=80,
+                color="#d62728",
+                zorder=3,
+                label="pain reported",
+            )
+            ax_load.legend(loc="best")
+        ax_load.set_ylabel(f"top load ({unit})")
+        ax_load.set_title("Lever back extension: training history")
+        ax_vol.bar(days, [s.volume(unit) for s in sessions], color="#7f7f7f", width=0.8)
+        ax_vol.set_ylabel(f"volume ({unit} x reps)")
+        rated = [(s.day, 100 * s.clean_share) for s in sessions if s.clean_share is not None]
+        if rated:
+            ax_clean.plot([d for d, _ in rated], [v for _, v in rated], marker="s", color="#2ca02c")
+        else:
+            ax_clean.text(
+                0.5, 0.5, "no analysed sets in this period", transform=ax_clean.transAxes,
+                ha="center", va="center", color="#7f7f7f",
+            )  # fmt: skip
+        ax_clean.set_ylim(0, 105)
+        ax_clean.set_ylabel("clean reps (%)")
+        quality = quality_trend(sessions)
+        if quality is not None:
+            ax_clean.set_title(f"rep quality: {quality.text}", fontsize=9)
+        for ax in (ax_load, ax_vol, ax_clean):
+            ax.grid(alpha=0.3)
+        fig.autofmt_xdate()
+        fig.tight_layout()
+        out = io.BytesIO()
+        fig.savefig(out, format="png")
+        return out.getvalue()
+    finally:
+        plt.close(fig)

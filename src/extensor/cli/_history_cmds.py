@@ -14,9 +14,8 @@ from rich.markup import escape
 from rich.table import Table
 from rich.text import Text
 
-from extensor._errors import ConfigError, ExtensorError, MissingExtraError
-from extensor._files import atomic_write
-from extensor.app import history_svg, quality_trend
+from extensor._errors import ConfigError, ExtensorError
+from extensor.app import quality_trend, write_history_chart
 from extensor.cli._app import app, console, fail, print_json
 from extensor.cli._log_common import (
     DbOption,
@@ -325,70 +324,9 @@ def history(
 
 
 def _write_plot(sessions: Sequence[SessionSummary], *, unit: str, path: Path) -> None:
-    """The history chart: the app's SVG (:func:`extensor.app.history_svg`, the web page's
-    chart) for ``.svg``; a ``.png`` is drawn with matplotlib (the ``report`` extra), the
-    same three panels from the same session summaries."""
-    if path.suffix.lower() == ".svg":
-        try:
-            atomic_write(path, history_svg(sessions, unit=unit) + "\n")
-        except (OSError, ExtensorError) as err:
-            raise ConfigError(f"cannot write the plot: {err}") from None
-        return
-    _plot_png(sessions, unit=unit, path=path)
-
-
-def _plot_png(sessions: Sequence[SessionSummary], *, unit: str, path: Path) -> None:
-    """Top load, volume and share of clean reps per session, one panel each, as PNG.
-
-    matplotlib is imported here, not at the top: it is an optional extra (``report``)."""
+    """The history chart (:func:`extensor.app.write_history_chart`), a ConfigError when
+    the file cannot be written."""
     try:
-        import matplotlib
-
-        matplotlib.use("Agg")
-        import matplotlib.pyplot as plt
-    except ImportError:
-        raise MissingExtraError.for_extra("report", "matplotlib") from None
-    days = [s.day for s in sessions]
-    fig, (ax_load, ax_vol, ax_clean) = plt.subplots(3, 1, figsize=(8, 7), sharex=True)
-    try:
-        loads = [s.top_load(unit) or 0.0 for s in sessions]
-        ax_load.plot(days, loads, marker="o", color="#1f77b4")
-        pain_days = [s.day for s in sessions if s.pain]
-        if pain_days:
-            ax_load.scatter(
-                pain_days,
-                [s.top_load(unit) or 0.0 for s in sessions if s.pain],
-                marker="x",
-                s=80,
-                color="#d62728",
-                zorder=3,
-                label="pain reported",
-            )
-            ax_load.legend(loc="best")
-        ax_load.set_ylabel(f"top load ({unit})")
-        ax_load.set_title("Lever back extension: training history")
-        ax_vol.bar(days, [s.volume(unit) for s in sessions], color="#7f7f7f", width=0.8)
-        ax_vol.set_ylabel(f"volume ({unit} x reps)")
-        rated = [(s.day, 100 * s.clean_share) for s in sessions if s.clean_share is not None]
-        if rated:
-            ax_clean.plot([d for d, _ in rated], [v for _, v in rated], marker="s", color="#2ca02c")
-        else:
-            ax_clean.text(
-                0.5, 0.5, "no analysed sets in this period", transform=ax_clean.transAxes,
-                ha="center", va="center", color="#7f7f7f",
-            )  # fmt: skip
-        ax_clean.set_ylim(0, 105)
-        ax_clean.set_ylabel("clean reps (%)")
-        quality = quality_trend(sessions)
-        if quality is not None:
-            ax_clean.set_title(f"rep quality: {quality.text}", fontsize=9)
-        for ax in (ax_load, ax_vol, ax_clean):
-            ax.grid(alpha=0.3)
-        fig.autofmt_xdate()
-        fig.tight_layout()
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fig.savefig(path, format="png")
+        write_history_chart(sessions, unit=unit, path=path)
     except OSError as err:
         raise ConfigError(f"cannot write the plot: {err}") from None
-    finally:
-        plt.close(fig)
