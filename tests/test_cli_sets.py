@@ -125,13 +125,16 @@ def test_saving_the_same_recording_again_stores_nothing_twice(
     two_sets: Path, tmp_path: Path
 ) -> None:
     db = str(tmp_path / "log.db")
+    typed = ["log", "--load", "30kg", "--reps", "10", "--sets", "3", "--db", db]
+    assert runner.invoke(app, typed).exit_code == 0  # row ids 1-3: not the set numbers
     args = ["analyze", str(two_sets), "--save", "--db", db]
     assert runner.invoke(app, [*args, "--load", "40kg"]).exit_code == 0
     again = runner.invoke(app, [*args, "--load", "45kg", "--set", "2"])
     assert again.exit_code == 0, again.output
-    assert "Already in the training log (set 2, saved earlier" in again.output
-    assert "Saved to the training log" not in again.output
-    assert _logged_reps(db) == [5, 4]
+    said = " ".join(again.output.split())
+    assert "Already in the training log (set 2 of this recording, saved earlier" in said
+    assert "Saved to the training log" not in said
+    assert _logged_reps(db) == [10, 10, 10, 5, 4]
 
 
 def test_a_save_whose_json_cannot_be_written_keeps_no_set(two_sets: Path, tmp_path: Path) -> None:

@@ -105,16 +105,16 @@ def test_each_set_gets_its_execution_type(session):
 
 def test_a_neutral_hold_before_leaning_back_judges_no_past_neutral():
     """The subject sits still and upright for the first 1.6 s, then leans back from there
-    and returns. With one unit of unknown mounting that cannot be told from lowering below
-    neutral and coming back, so --neutral-hold 1.4 gives no past-neutral verdict, says why,
-    and leaves the reps and execution types as they were."""
+    and returns, idling upright between the blocks. With one unit of unknown mounting that
+    cannot be told from lowering below neutral and coming back, so --neutral-hold 1.4 gives
+    no past-neutral verdict, says why, and leaves the reps and execution types as they were."""
     run = analyze_file(SHARED / "u4" / "test.txt", goal="strength",
                        variant="seated_lever_machine", neutral_hold_s=1.4)  # fmt: skip
     result = run.result
     assert not result.neutral_known
     assert "past_neutral" in result.not_observable
     notice = next(n for n in result.notices if n.code == "neutral_side_unknown")
-    assert "deg past the neutral hold and" in notice.message
+    assert notice.message.startswith("the lifter idles at the neutral hold (+4 deg)")
     assert result.metrics.rep_count == 30
     kinds = [k for k, _, _ in _labels()]
     fast = [n for n, k in enumerate(kinds, start=1) if k == 2]

@@ -245,28 +245,49 @@ def test_reps_that_stop_at_neutral_are_not_past_it(tmp_path: Path):
     assert run.result.reps_with("past_neutral") == []
 
 
-def _rests_at_the_top(tmp_path: Path, *, mount: float) -> Path:
-    """Holds neutral 5 s and rests there between reps that lower 40 degrees and return:
-    the same data as reps leaning 40 degrees back from neutral with the unit turned round."""
-    angle = -_trunk_angle(T, lead=5.0)
-    return _single_csv(tmp_path / "top.csv", T, *_unit(mount * angle, T))
+def _from_the_top(tmp_path: Path, *, mount: float, idle_s: float = 0.0) -> Path:
+    """Holds neutral 5 s, idles there ``idle_s`` more, then 6 reps that lower 40 degrees
+    from neutral and return, resting at the top between them (1 s hold, 1 s rest): the
+    same data as reps leaning 40 degrees back from neutral with the unit turned round."""
+    t = np.arange(0.0, 42.0 + idle_s, 1 / RATE)
+    angle = -_trunk_angle(t, lead=5.0 + idle_s)
+    return _single_csv(tmp_path / "top.csv", t, *_unit(mount * angle, t))
 
 
 @pytest.mark.parametrize("mount", [1.0, -1.0])
-def test_a_hold_that_cannot_tell_the_side_of_neutral_judges_no_past_neutral(
+def test_reps_that_lower_from_the_hold_and_rest_at_the_top_are_below_neutral(
     tmp_path: Path, mount: float
 ):
-    """Resting at the neutral hold, reps that lower and return look like reps that lean
-    back with the unit turned round: the hold gives no side, so nothing is called past
-    neutral and a notice says why."""
-    ts = read_recording(_rests_at_the_top(tmp_path, mount=mount), neutral_hold_s=4.0)
+    """Most of the time at the top: the rest is no guide to the sign, the hold is. A back
+    extension works below neutral, so the reps lower from the hold and come back to it."""
+    ts = read_recording(_from_the_top(tmp_path, mount=mount), neutral_hold_s=4.0)
+    run = run_analysis(ts, goal="hypertrophy", variant="seated_lever_machine")
+    assert run.result.neutral_known
+    assert run.result.metrics.rep_count == 6
+    tops = [r.top_extension_deg for r in run.result.reps]
+    assert tops == pytest.approx([0.0] * 6, abs=2.0)
+    bottoms = [r.bottom_extension_deg for r in run.result.reps]
+    assert bottoms == pytest.approx([-40.0] * 6, abs=2.0)
+    assert run.result.reps_with("past_neutral") == []
+    # the lift is the 2.5 s way back up (2.0 s of visible motion), the lowering the 1.5 s
+    # way down (1.3 s): read the other way round they would swap
+    lifts = [r.lift_s or 0.0 for r in run.result.reps]
+    lowers = [r.lower_s or 0.0 for r in run.result.reps]
+    assert lifts == pytest.approx([2.0] * 6, abs=0.15)
+    assert lowers == pytest.approx([1.3] * 6, abs=0.15)
+
+
+@pytest.mark.parametrize("mount", [1.0, -1.0])
+def test_idling_at_the_hold_leaves_the_side_of_neutral_unknown(tmp_path: Path, mount: float):
+    """Idle at the hold between sets (16 s): the hold is where the lifter rests, and the
+    reps may lean back from it; nothing is called past neutral and a notice says why."""
+    ts = read_recording(_from_the_top(tmp_path, mount=mount, idle_s=16.0), neutral_hold_s=4.0)
     run = run_analysis(ts, goal="hypertrophy", variant="seated_lever_machine")
     assert run.result.metrics.rep_count == 6
     assert not run.result.neutral_known
     assert "past_neutral" in run.result.not_observable
-    assert run.result.reps_with("past_neutral") == []
     notice = next(n for n in run.result.notices if n.code == "neutral_side_unknown")
-    assert "the reps reach 40 deg past the neutral hold and 0 below it" in notice.message
+    assert notice.message.startswith("the lifter idles at the neutral hold (+0 deg)")
 
 
 def test_a_neutral_hold_that_moves_is_refused(tmp_path: Path):

@@ -227,3 +227,34 @@ def test_the_openapi_upload_body_names_the_new_fields(client: TestClient) -> Non
     assert {"sensor", "image_size", "angle_zero", "fps", "annotated"} <= set(props)
     paths = spec["paths"]
     assert "/api/jobs/{job_id}/sets/{number}/report.html" in paths
+
+
+def test_a_job_run_again_after_a_restart_stores_its_sets_once(tmp_path: Path) -> None:
+    """A server restart re-queues a job that may have saved already: the job's key keeps
+    the second run from storing its sets again."""
+    from extensor.app import analyze_session
+    from extensor.store import load_history
+    from extensor.web._jobs import JobSpec, _log_request
+
+    specs = [RepSpec()] * 4 + [RepSpec(bottom_s=40.0)] + [RepSpec()] * 4
+    kp = synthetic_set(specs, noise_deg=0.3, keypoints=True, seed=5).keypoints
+    assert kp is not None
+    path = write_extensor_csv(kp, tmp_path / "s.csv")
+    spec = JobSpec(
+        job_id="j1", db_path=str(tmp_path / "web.db"), job_dir=str(tmp_path),
+        input_path=str(path), input_type="extensor_csv", display_name="s.csv",
+        exercise="lever_back_extension", goal="hypertrophy", variant="45_degree_bench",
+        store_url=f"sqlite:///{tmp_path}/log.db",
+        log={"load": 40, "unit": "kg", "day": "2024-03-02"},
+    )  # fmt: skip
+    stored = []
+    for _ in range(2):
+        entry, store = _log_request(spec)
+        assert store is not None
+        with store:
+            done = analyze_session(path, goal="hypertrophy", variant="45_degree_bench",
+                                   log=entry, store=store)  # fmt: skip
+            stored.append([d.logged.stored for d in done.sets if d.logged is not None])
+            rows = [st.reps for s in load_history(store) for st in s.sets]
+    assert stored == [[True, True], [False, False]]
+    assert rows == [5, 4]  # the rep with the long rest after it ends set 1

@@ -19,6 +19,7 @@ from extensor.core import (
     AnalysisParams,
     ConfidenceCurve,
     MovementLimits,
+    NeutralHoldLimits,
     PlausibilityLimits,
     SegmentationParams,
     SetAnalysis,
@@ -134,9 +135,9 @@ def to_motion(ts: TimeSeries, /, *, exercise: Exercise, variant: str) -> TimeSer
     kind = ts.info.get("kind")
     if kind == "motion":
         return ts
+    a = exercise.analysis_param
     if kind == "keypoints":
         ts = _camera_notices(ts)
-        a = exercise.analysis_param
         motion = keypoints_to_motion(
             ts,
             neutral_reference=exercise.variant(variant).neutral_reference,
@@ -158,8 +159,13 @@ def to_motion(ts: TimeSeries, /, *, exercise: Exercise, variant: str) -> TimeSer
         return imu_to_motion(
             ts,
             min_axis_share=exercise.analysis_param("min_rotation_axis_share"),
-            max_hold_motion_deg=exercise.analysis_param("neutral_hold_max_motion_deg"),
-            max_past_share=exercise.analysis_param("neutral_hold_max_past_share"),
+            hold_limits=NeutralHoldLimits(
+                max_motion_deg=a("neutral_hold_max_motion_deg"),
+                max_past_share=a("neutral_hold_max_past_share"),
+                idle_band_share=a("neutral_hold_idle_band_share"),
+                still_speed_dps=a("motion_speed_dps"),
+                idle_s=a("set_rest_s"),
+            ),
         )
     raise InputFormatError(
         f"recording kind must be keypoints, angle, imu or motion, got {kind!r}",

@@ -451,12 +451,16 @@ def _report_outputs(
         if done.report is not None and not quiet:
             size = done.report.size_bytes / 1024
             say(f"Report written to {done.report.report} ({size:.0f} KB)")
-    logged = [d.logged for d in session.sets if d.logged is not None]
-    if entry is not None and any(not lg.stored for lg in logged):
-        ids = ", ".join(str(i) for lg in logged if not lg.stored for i in lg.set_ids)
+    found = [d for d in session.sets if d.logged is not None and not d.logged.stored]
+    if entry is not None and found:
+        numbers = [(d.result.info.get("set") or {}).get("number") for d in found]
+        which = (
+            "this recording" if numbers == [None]
+            else "set " + ", ".join(str(n) for n in numbers) + " of this recording"
+        )  # fmt: skip
         say(
-            f"Already in the training log (set {ids}, saved earlier from this recording "
-            "with these options): not saved again.",
+            f"Already in the training log ({which}, saved earlier with these options):"
+            " not saved again.",
             markup=False,
         )
     saved = [d for d in session.sets if d.logged is not None and d.logged.stored]

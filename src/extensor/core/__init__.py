@@ -8,6 +8,7 @@ from extensor.core._constants import STANDARD_GRAVITY
 from extensor.core._imu import (
     DEFAULT_AHRS_GAIN,
     DEFAULT_GYROSCOPE_RANGE_DPS,
+    NeutralHoldLimits,
     choose_trunk_unit,
     imu_to_motion,
 )
@@ -92,6 +93,7 @@ __all__ = [
     "MistakeRegistry",
     "MovementCheck",
     "MovementLimits",
+    "NeutralHoldLimits",
     "Notice",
     "PlausibilityLimits",
     "Rep",

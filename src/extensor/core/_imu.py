@@ -20,16 +20,18 @@ from typing import Any
 
 import numpy as np
 
-from extensor._errors import EmptyInputError, InputFormatError
+from extensor._errors import AnalysisError, EmptyInputError, InputFormatError
 from extensor.core._constants import STANDARD_GRAVITY
 from extensor.core._timeseries import FloatArray, TimeSeries
 
 __all__ = [
     "DEFAULT_AHRS_GAIN",
     "DEFAULT_GYROSCOPE_RANGE_DPS",
+    "NeutralHoldLimits",
     "UnitMotion",
     "choose_trunk_unit",
     "imu_to_motion",
+    "neutral_side",
     "unit_motion",
 ]
 
@@ -163,8 +165,7 @@ def imu_to_motion(
     fusion_gain: float | None = None,
     gyroscope_range_dps: float | None = None,
     neutral_hold_s: float | None = None,
-    max_hold_motion_deg: float | None = None,
-    max_past_share: float | None = None,
+    hold_limits: NeutralHoldLimits | None = None,
 ) -> TimeSeries:
     """Trunk angle (channel ``extension``, deg) from one or several IMUs on the body.
 
@@ -174,17 +175,9 @@ def imu_to_motion(
     notice asks whether it is another movement or a unit not on the torso.
 
     ``neutral_hold_s`` (else ``ts.info["neutral_hold_s"]``): the first seconds are a still
-    hold at neutral; their median angle becomes 0 and ``info["neutral_known"]`` is True.
-    A hold that moves more than ``max_hold_motion_deg`` (2nd-98th percentile) is refused
-    with an :class:`InputFormatError`. Without it there is no absolute neutral: the rest
-    is the bottom and ``info["neutral_known"]`` is False.
-
-    A hold gives the zero, not the direction: the sign still comes from the rest after
-    the hold (excursions from it positive). A back extension works below neutral, so the
-    neutral is trusted only when the reps reach past the hold at most ``max_past_share``
-    of their depth below it; otherwise (reps that lean back from the hold, or a rest at
-    neutral with a unit mounted the other way round: one unit cannot tell these apart)
-    ``neutral_known`` stays False and a ``neutral_side_unknown`` notice says why.
+    hold at neutral, judged with ``hold_limits`` (required then): their median angle
+    becomes 0 (:func:`neutral_side`). Without it there is no absolute neutral: the rest is
+    the bottom and ``info["neutral_known"]`` is False.
 
     ``fusion_gain`` and ``gyroscope_range_dps`` describe the sensor fusion and the sensor:
     given here, else taken from ``ts.info`` (``ahrs_gain``, ``gyroscope_range_dps``, set by
@@ -235,14 +228,18 @@ def imu_to_motion(
                 "or a unit not on the torso?",
             }
         )
-    angle = motion.angle
+    angle, axis = motion.angle, motion.axis
     neutral_known = False
     if hold is not None and after_hold is not None:
+        if hold_limits is None:
+            raise AnalysisError("a neutral hold needs its limits (hold_limits)")
         angle = angle - _neutral_offset(
-            ts.time, angle, float(hold), max_motion_deg=max_hold_motion_deg, source=src
+            ts.time, angle, float(hold), max_motion_deg=hold_limits.max_motion_deg, source=src
         )
         info["neutral_hold_s"] = float(hold)
-        doubt = _neutral_side_doubt(angle[after_hold], max_past_share=max_past_share)
+        flip, doubt = neutral_side(ts.time[after_hold], angle[after_hold], limits=hold_limits)
+        if flip:
+            angle, axis = -angle, -axis
         if doubt is None:
             neutral_known = True
         else:
@@ -253,7 +250,7 @@ def imu_to_motion(
         "kind": "motion",
         "input_kind": "imu",
         "neutral_known": neutral_known,
-        "rotation_axis_sensor_frame": [round(float(a), 4) for a in motion.axis],
+        "rotation_axis_sensor_frame": [round(float(a), 4) for a in axis],
         "rotation_axis_share": round(motion.axis_share, 3),
         "acc_median_magnitude_m_s2": motion.acc_median_m_s2,
         "notices": notices,
@@ -290,31 +287,85 @@ def _neutral_offset(
     return float(np.median(held))
 
 
-def _neutral_side_doubt(after: FloatArray, *, max_past_share: float | None) -> str | None:
-    """Why the hold's side cannot be trusted as neutral, or None when it can.
+@dataclass(frozen=True, slots=True)
+class NeutralHoldLimits:
+    """How a neutral hold is checked and which side of it the reps are taken to lie on
+    (the data file's ``neutral_hold_*`` parameters, and what still and idle mean).
 
-    ``after``: the calibrated angle after the hold (deg, 0 = the hold). The reps must lie
-    mostly below the hold: their reach past it at most ``max_past_share`` of their depth
-    below it (2nd and 98th percentiles).
-
-    >>> _neutral_side_doubt(np.array([-40.0, -20.0, 0.0, 5.0]), max_past_share=0.8) is None
-    True
-    >>> print(_neutral_side_doubt(np.array([0.0, 20.0, 36.0]), max_past_share=0.8))  # doctest: +ELLIPSIS
-    the reps reach 35 deg past the neutral hold and 0 below it: ...
+    ``max_motion_deg``: most a still hold may move; ``max_past_share``: most the reps may
+    reach past the hold, as a share of their depth below it; ``idle_band_share``: an idle
+    this close to the hold (share of the reps' range) rests at neutral; ``still_speed_dps``
+    and ``idle_s``: slower than this for this long is idle (between sets).
     """
-    if after.size == 0:
-        return "nothing was recorded after the neutral hold"
+
+    max_motion_deg: float
+    max_past_share: float
+    idle_band_share: float
+    still_speed_dps: float
+    idle_s: float
+
+
+def neutral_side(
+    t: FloatArray, after: FloatArray, /, *, limits: NeutralHoldLimits
+) -> tuple[bool, str | None]:
+    """(flip the angle's sign, why the neutral cannot be trusted or None), from the
+    calibrated angle ``after`` the hold (deg, 0 = the hold) at times ``t``.
+
+    One unit of unknown mounting cannot tell reps that lower below the hold from reps
+    that lean back past it. A back extension works below neutral, so the larger
+    excursion from the hold is taken as the depth (negative), unless the lifter idles
+    at the hold between sets (within ``idle_band_share`` of the range): then the hold is
+    where the lifter rests, the reps may lean back from it, and the side is unknown.
+    Reps reaching past the hold more than ``max_past_share`` of their depth below it
+    leave the side unknown too.
+
+    >>> lim = NeutralHoldLimits(3.0, 0.8, 0.2, 8.0, 15.0)
+    >>> t = np.arange(0.0, 20.0, 0.1)
+    >>> reps = 20.0 * (1 - np.cos(t)) + 2.0 * (t % 1)  # up to 40 past the hold, never idle
+    >>> neutral_side(t, reps, limits=lim)
+    (True, None)
+    >>> idle = np.where(t < 16, 0.0, reps)  # 16 s still at the hold, then the reps
+    >>> neutral_side(t, idle, limits=lim)[1]  # doctest: +ELLIPSIS
+    'the lifter idles at the neutral hold ...
+    """
+    if after.size < 2:
+        return False, "nothing was recorded after the neutral hold"
     lo, hi = np.percentile(after, _RANGE_PERCENTILES)
-    below, past = max(0.0, -float(lo)), max(0.0, float(hi))
-    share = 1.0 if max_past_share is None else max_past_share
-    if past <= share * below and below > 0:
-        return None
-    return (
-        f"the reps reach {past:.0f} deg past the neutral hold and {below:.0f} below it: "
-        "a back extension works below neutral, so either they lean back from the hold or "
-        "the unit is mounted the other way round, which one unit cannot tell apart; "
-        "past neutral is not judged (hold neutral, then settle into the forward-lean start)"
+    span = float(hi - lo)
+    idle = _idle_level(t, after, still_speed_dps=limits.still_speed_dps, idle_s=limits.idle_s)
+    if idle is not None and span > 0 and abs(idle) <= limits.idle_band_share * span:
+        return False, (
+            f"the lifter idles at the neutral hold ({idle:+.0f} deg) and the reps reach "
+            f"{hi:.0f} deg above it and {-lo:.0f} below: they may lower below neutral or lean "
+            "back past it, which one unit cannot tell apart; past neutral is not judged "
+            "(hold neutral, then settle into the forward-lean start)"
+        )
+    flip = abs(hi) > abs(lo)
+    below, past = (float(hi), -float(lo)) if flip else (-float(lo), float(hi))
+    below, past = max(0.0, below), max(0.0, past)
+    if below > 0 and past <= limits.max_past_share * below:
+        return flip, None
+    return flip, (
+        f"the reps reach {past:.0f} deg past the neutral hold and {below:.0f} below it: as far "
+        "one way as the other, so which way is below neutral cannot be told; past neutral is "
+        "not judged"
     )
+
+
+def _idle_level(
+    t: FloatArray, angle: FloatArray, *, still_speed_dps: float, idle_s: float
+) -> float | None:
+    """The median angle of the stretches still (slower than ``still_speed_dps``) for at
+    least ``idle_s``: where the lifter idles between sets; None without such a stretch."""
+    if t.size < 3:
+        return None
+    still = np.abs(np.gradient(angle, t)) < still_speed_dps
+    edges = np.flatnonzero(np.diff(np.concatenate([[0], still.astype(int), [0]])))
+    chosen = np.zeros(t.size, dtype=bool)
+    for a, b in zip(edges[::2], edges[1::2], strict=True):
+        if t[b - 1] - t[a] >= idle_s:
+            chosen[a:b] = True
+    return float(np.median(angle[chosen])) if chosen.any() else None
 
 
 def _quaternion_from_gravity(acc: FloatArray) -> FloatArray:

@@ -147,6 +147,7 @@ REQUIRED_ANALYSIS_PARAMS: Mapping[str, str] = {
     "min_rotation_axis_share": "fraction",
     "neutral_hold_max_motion_deg": "deg",
     "neutral_hold_max_past_share": "fraction",
+    "neutral_hold_idle_band_share": "fraction",
     "face_line_offset_deg": "deg",
     "movement_max_hip_travel_trunks": "fraction",
     "movement_max_pivot_ratio": "fraction",

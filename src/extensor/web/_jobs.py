@@ -25,6 +25,7 @@ from __future__ import annotations
 import asyncio
 import concurrent.futures
 import contextlib
+import hashlib
 import json
 import logging
 import multiprocessing
@@ -260,7 +261,8 @@ def run_job(spec: JobSpec) -> str:
 
 
 def _log_request(spec: JobSpec) -> tuple[LogEntry | None, Store | None]:
-    """The training-log entry and the lifter's store when the upload is to be saved."""
+    """The training-log entry and the lifter's store when the upload is to be saved; the
+    entry's key is the job's, so a job re-run after a server restart stores nothing twice."""
     if spec.log is None or spec.store_url is None:
         return None, None
     log = spec.log
@@ -268,6 +270,7 @@ def _log_request(spec: JobSpec) -> tuple[LogEntry | None, Store | None]:
         load=float(log["load"]), unit=str(log["unit"]),
         day=date.fromisoformat(log["day"]) if log.get("day") else None,
         rpe=log.get("rpe"), pain=bool(log.get("pain")), note=log.get("note") or None,
+        result_key=hashlib.sha256(f"web-job:{spec.job_id}".encode()).hexdigest(),
     )  # fmt: skip
     return entry, Store(spec.store_url)
 
