@@ -18,6 +18,8 @@ from fastapi.testclient import TestClient
 from extensor._config import Settings
 from extensor.core._synthetic import RepSpec, synthetic_set
 from extensor.web import WebOptions, create_app
+from test_io_aspect_ratio import HEIGHT, WIDTH, _landmark_csv
+from test_io_imu_units import T, _csv, _trunk_angle, _unit
 
 JOB_TIMEOUT_S = 60
 #: The encoder reads 30 deg at neutral: the file's angles are the extension + 30.
@@ -262,8 +264,6 @@ def test_upload_accepts_a_goal_spelt_as_people_type_it(client: TestClient, tmp_p
 #: 5 reps, a 40 s rest, then 4 (the second set's 3rd rep 20 deg past neutral).
 TWO_SETS = [RepSpec()] * 4 + [RepSpec(bottom_s=40.0)] + [RepSpec()] * 2 + [RepSpec(top_deg=20.0)]
 TWO_SETS += [RepSpec()]
-WIDTH, HEIGHT = 1280, 720
-IMU_RATE = 50.0
 
 
 def cli_json(path: Path, *args: str) -> dict[str, Any]:
@@ -316,26 +316,11 @@ def test_sets_are_the_clis(client: TestClient, tmp_path: Path, args: tuple[str, 
     assert [d["metrics"]["rep_count"] for d in docs] == reps
 
 
-def landmark_csv(path: Path) -> Path:
-    """A MediaPipe landmark CSV (x of the width, y of the height) of a 1280x720 set."""
-    kp = synthetic_set([RepSpec()] * 4, noise_deg=0.2, keypoints=True, seed=7).keypoints
-    assert kp is not None
-    names = list(kp.data)
-    cols = ["time"] + [f"{n}_{c}" for n in names for c in ("x", "y", "visibility")]
-    rows = [kp.time]
-    for n in names:
-        v = kp.data[n]
-        rows += [v[:, 0] / WIDTH, v[:, 1] / HEIGHT, v[:, 2]]
-    body = "\n".join(",".join(f"{x:.7f}" for x in r) for r in np.column_stack(rows))
-    path.write_text(",".join(cols) + "\n" + body + "\n", encoding="utf-8")
-    return path
-
-
 @pytest.mark.usefixtures("isolated_settings")
 def test_image_size_is_the_clis(client: TestClient, tmp_path: Path) -> None:
     """Normalized keypoints with the frame's size: the CLI's result, in pixels; without
     it the square-frame guess is flagged."""
-    path = landmark_csv(tmp_path / "lm.csv")
+    path, _ = _landmark_csv(tmp_path / "lm.csv")
     size = f"{WIDTH}x{HEIGHT}"
     web = web_json(client, path, image_size=size)
     assert without_sources(web) == without_sources(cli_json(path, "--image-size", size))
@@ -344,45 +329,14 @@ def test_image_size_is_the_clis(client: TestClient, tmp_path: Path) -> None:
     assert "unknown_aspect_ratio" in [n["code"] for n in guessed["notices"]]
 
 
-def trunk_angle(t: np.ndarray, *, reps: int = 6, lead: float = 3.0) -> np.ndarray:
-    """Degrees: still for ``lead`` s, then ``reps`` reps of 40 deg (1.5 s up, 1 s hold,
-    2.5 s down, 1 s rest)."""
-    angle = np.zeros_like(t)
-    for k in range(reps):
-        t0 = lead + k * 6.0
-        up = (t >= t0) & (t < t0 + 1.5)
-        angle[up] = 40.0 * (1 - np.cos(np.pi * (t[up] - t0) / 1.5)) / 2
-        angle[(t >= t0 + 1.5) & (t < t0 + 2.5)] = 40.0
-        down = (t >= t0 + 2.5) & (t < t0 + 5.0)
-        angle[down] = 40.0 * (1 + np.cos(np.pi * (t[down] - t0 - 2.5) / 2.5)) / 2
-    return angle
-
-
-def imu_unit(angle_deg: np.ndarray, t: np.ndarray, axis: int) -> list[np.ndarray]:
-    """acc (m/s^2) and gyr (rad/s) columns of a unit turning by ``angle_deg`` about ``axis``."""
-    from extensor.core import STANDARD_GRAVITY
-
-    th = np.radians(angle_deg)
-    acc, gyr = np.zeros((t.size, 3)), np.zeros((t.size, 3))
-    b, c = [k for k in range(3) if k != axis]
-    acc[:, b], acc[:, c] = STANDARD_GRAVITY * np.sin(th), STANDARD_GRAVITY * np.cos(th)
-    gyr[:, axis] = np.gradient(th, t)
-    return [acc[:, k] for k in range(3)] + [gyr[:, k] for k in range(3)]
-
-
 def two_unit_imu_csv(path: Path) -> Path:
     """A still ``thigh`` unit and a ``back`` unit that holds neutral for 2.5 s, rests 26
     deg below it, and does six reps (40 deg) topping out 14 deg past neutral."""
-    t = np.arange(0.0, 42.0, 1 / IMU_RATE)
-    back = trunk_angle(t) - 26.0
-    back[t < 2.5] = 0.0
-    back[(t >= 2.5) & (t < 3.0)] = -26.0
-    units = {"thigh": imu_unit(np.zeros_like(t), t, axis=1), "back": imu_unit(back, t, axis=0)}
-    header = ["time"] + [f"{u}_{s}_{a}" for u in units for s in ("acc", "gyr") for a in "xyz"]
-    rows = np.column_stack([t] + [col for cols in units.values() for col in cols])
-    body = "\n".join(",".join(f"{v:.6f}" for v in r) for r in rows)
-    path.write_text(",".join(header) + "\n" + body + "\n", encoding="utf-8")
-    return path
+    back = _trunk_angle(T) - 26.0
+    back[T < 2.5] = 0.0
+    back[(T >= 2.5) & (T < 3.0)] = -26.0
+    units = {"thigh": _unit(np.zeros_like(T), T, axis=1), "back": _unit(back, T, axis=0)}
+    return _csv(path, T, units)
 
 
 @pytest.mark.usefixtures("isolated_settings")

@@ -3,7 +3,6 @@ analysed, coached, reported and logged on its own; ``set`` keeps one, ``whole`` 
 
 from __future__ import annotations
 
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -20,8 +19,8 @@ from extensor.core import SCHEMA_VERSION
 from extensor.core._synthetic import RepSpec, synthetic_set
 from extensor.io import write_extensor_csv
 from extensor.web import WebOptions, create_app
+from test_web_parity import upload, wait_done
 
-JOB_TIMEOUT_S = 60
 #: 5 reps, a 40 s rest, 4 reps (the second set's 3rd rep 20 deg past neutral), then a
 #: 40 s rest and 3 reps: three sets of 5, 4 and 3.
 SPECS = (
@@ -46,28 +45,10 @@ def three_sets(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return write_extensor_csv(kp, tmp_path_factory.mktemp("rec") / "session.csv")
 
 
-def token(c: TestClient) -> str:
-    value: str = c.get("/api/csrf").json()["csrf_token"]
-    return value
-
-
-def upload(c: TestClient, path: Path, **fields: str) -> Any:
-    return c.post(
-        "/api/jobs", files={"file": (path.name, path.read_bytes())}, data=fields,
-        headers={"X-CSRF-Token": token(c)},
-    )  # fmt: skip
-
-
 def finished(c: TestClient, path: Path, **fields: str) -> dict[str, Any]:
     r = upload(c, path, **fields)
     assert r.status_code == 202, r.text
-    deadline = time.monotonic() + JOB_TIMEOUT_S
-    while time.monotonic() < deadline:
-        job: dict[str, Any] = c.get(f"/api/jobs/{r.json()['id']}").json()
-        if job["state"] in ("done", "failed"):
-            return job
-        time.sleep(0.1)
-    raise AssertionError(f"job {r.json()['id']} did not finish in {JOB_TIMEOUT_S} s")
+    return wait_done(c, r.json()["id"])
 
 
 def done(c: TestClient, path: Path, **fields: str) -> tuple[dict[str, Any], dict[str, Any]]:
