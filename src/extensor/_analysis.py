@@ -158,7 +158,7 @@ def to_motion(ts: TimeSeries, /, *, exercise: Exercise, variant: str) -> TimeSer
     if kind == "imu":
         return imu_to_motion(
             ts,
-            min_axis_share=exercise.analysis_param("min_rotation_axis_share"),
+            min_axis_share=a("min_rotation_axis_share"),
             hold_limits=NeutralHoldLimits(
                 max_motion_deg=a("neutral_hold_max_motion_deg"),
                 max_past_share=a("neutral_hold_max_past_share"),

@@ -32,7 +32,7 @@ from extensor.io._mediapipe_csv import MediaPipeCsvAdapter
 from extensor.io._openpose import OpenPoseAdapter
 from extensor.io._sensor_files import EncoderAdapter, ImuAdapter, unit_columns
 from extensor.io._suffixes import IMAGE_SUFFIXES, VIDEO_SUFFIXES
-from extensor.io._tables import DEFAULT_MAX_INPUT_BYTES
+from extensor.io._tables import DEFAULT_MAX_INPUT_BYTES, parse_image_size
 from extensor.io._zipread import MAX_MEMBER_BYTES, member_problem
 
 __all__ = [
@@ -57,6 +57,7 @@ __all__ = [
     "detect_input_type",
     "get_adapter",
     "member_problem",
+    "parse_image_size",
     "read_recording",
     "register_adapter",
     "unit_columns",

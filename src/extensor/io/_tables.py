@@ -40,6 +40,7 @@ __all__ = [
     "file_kind",
     "fps_option",
     "image_size_for",
+    "parse_image_size",
     "parse_table",
     "read_capped",
     "read_head",
@@ -87,7 +88,7 @@ def image_size_for(option: Any, meta: Mapping[str, str], *, source: str) -> tupl
     ((1280, 720), (720, 1280))
     """
     if option is not None:
-        size = _size(option)
+        size = parse_image_size(option)
         if size is None:
             raise ConfigError(
                 f"image_size must be <width>x<height> in px (1280x720), got {option!r}",
@@ -95,7 +96,7 @@ def image_size_for(option: Any, meta: Mapping[str, str], *, source: str) -> tupl
             )
         return size
     if "image_size" in meta:
-        size = _size(meta["image_size"])
+        size = parse_image_size(meta["image_size"])
         if size is None:
             raise InputFormatError(
                 f"'# image_size:' must be <width>x<height> in px, got {meta['image_size']!r}",
@@ -105,7 +106,13 @@ def image_size_for(option: Any, meta: Mapping[str, str], *, source: str) -> tupl
     return None
 
 
-def _size(value: Any) -> tuple[int, int] | None:
+def parse_image_size(value: Any) -> tuple[int, int] | None:
+    """(width, height) in px from ``"1280x720"`` (also ``X``, ``×``, spaces) or a pair of
+    positive ints; None for anything else.
+
+    >>> parse_image_size("1280 x 720"), parse_image_size("1280x0"), parse_image_size((640, 480))
+    ((1280, 720), None, (640, 480))
+    """
     if isinstance(value, str):
         match = re.fullmatch(r"\s*(\d+)\s*[xX×]\s*(\d+)\s*", value)
         pair = None if match is None else (int(match.group(1)), int(match.group(2)))

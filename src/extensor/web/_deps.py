@@ -13,6 +13,7 @@ from fastapi import Depends, HTTPException, Request
 
 from extensor._errors import ExtensorError
 from extensor._private import PRIVATE_DIR_MODE
+from extensor.io import parse_image_size
 from extensor.web._db import new_job_id
 from extensor.web._jobs import QueueFullError, write_job_options
 from extensor.web._options import (
@@ -72,11 +73,10 @@ def require_csrf(request: Request) -> None:
 
 def _job_links(job_id: str, sets: list[dict[str, Any]]) -> dict[str, str]:
     """The job's links; for a recording of several sets ``report`` is the first set's."""
-    report = set_links(job_id, 1)["report"] if len(sets) > 1 else f"/jobs/{job_id}/report.html"
     return {
         "self": f"/api/jobs/{job_id}",
         "page": f"/jobs/{job_id}",
-        "report": report,
+        "report": _report_links(job_id, 1, several=len(sets) > 1)["report"],
         "analysis": f"/api/jobs/{job_id}/analysis",
     }
 
@@ -85,6 +85,14 @@ def set_links(job_id: str, number: int) -> dict[str, str]:
     """The report and guide of set ``number`` of a job whose recording held several sets."""
     base = f"/jobs/{job_id}/sets/{number}"
     return {"report": f"{base}/report.html", "guide": f"{base}/report-guide.html"}
+
+
+def _report_links(job_id: str, number: int, *, several: bool) -> dict[str, str]:
+    """Set ``number``'s report and guide: :func:`set_links` when the recording held
+    several sets, else the job's own report and guide."""
+    if several:
+        return set_links(job_id, number)
+    return {"report": f"/jobs/{job_id}/report.html", "guide": f"/jobs/{job_id}/report-guide.html"}
 
 
 def _job_sets(job: dict[str, Any]) -> list[dict[str, Any]]:
@@ -96,10 +104,7 @@ def _job_sets(job: dict[str, Any]) -> list[dict[str, Any]]:
     out = []
     for k, item in enumerate(sets, start=1):
         number = int(item.get("number", k))
-        links = set_links(str(job["id"]), number) if several else {
-            "report": f"/jobs/{job['id']}/report.html",
-            "guide": f"/jobs/{job['id']}/report-guide.html",
-        }  # fmt: skip
+        links = _report_links(str(job["id"]), number, several=several)
         window = {"of": len(sets), "start_s": None, "end_s": None,
                   "session_reference_range_deg": None, "logged_set_id": None}  # fmt: skip
         out.append({**window, **item, "number": number, "links": links})
@@ -243,8 +248,7 @@ def _image_size_field(fields: dict[str, str]) -> str | None:
     text = _field(fields, "image_size")
     if text is None:
         return None
-    match = re.fullmatch(r"(\d{1,6})\s*[xX×]\s*(\d{1,6})", text)
-    sides = (0, 0) if match is None else (int(match.group(1)), int(match.group(2)))
+    sides = parse_image_size(text) or (0, 0)  # the reader's own parser, as the CLI's
     if not all(1 <= side <= MAX_IMAGE_SIDE_PX for side in sides):
         raise UploadRejectedError(
             422,
