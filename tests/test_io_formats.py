@@ -702,7 +702,7 @@ def test_public_surface_is_pinned() -> None:
             "OPENPOSE_BODY_25", "OPENPOSE_COCO_18", "OPENPOSE_TO_EXTENSOR", "VIDEO_SUFFIXES", "Adapter",
             "Coco17Adapter", "EncoderAdapter", "ExtensorCsvAdapter", "ImuAdapter",
             "MediaPipeCsvAdapter", "OpenPoseAdapter", "detect_input_type", "get_adapter",
-            "member_problem", "read_recording", "register_adapter",
+            "member_problem", "parse_image_size", "read_recording", "register_adapter",
             "unit_columns", "validate_recording", "write_extensor_csv",
         ]
     )  # fmt: skip
